@@ -1,0 +1,122 @@
+"""The `mulu` command: refresh, demo, sample, serve. Errors become messages here, never tracebacks."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+DATA = Path("data")
+
+COMMANDS = {
+    "refresh": ("Run one refresh: read the inbox, normalize, match, validate, publish.",
+                "mulu refresh --inbox data/inbox --warehouse data/mulu.duckdb --out data/out"),
+    "demo": ("Make a sample city and refresh it (what `make demo` runs).",
+             "mulu demo --scale small"),
+    "sample": ("Write a deterministic sample city: DIR/inbox/<区市>/... and DIR/truth.csv.",
+               "mulu sample --scale small --out data/sample"),
+    "serve": ("Serve nightly_refresh as a deployment, scheduled daily at 02:00 Asia/Shanghai (needs a Prefect server).",
+              "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mulu", description="mulu (目录): the 便民服务事项指导目录清单 pipeline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    parsers = {}
+    for name, (help_text, example) in COMMANDS.items():
+        parsers[name] = sub.add_parser(name, help=help_text, description=help_text,
+                                       epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name in ("refresh", "serve"):
+        p = parsers[name]
+        p.add_argument("--inbox", default=str(DATA / "inbox"), help="folder of district folders (default data/inbox)")
+        p.add_argument("--catalog", default=None, help="master catalog xlsx/csv (default: the bundled seed)")
+        p.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+        p.add_argument("--out", default=str(DATA / "out"), help="folder for published files and reports")
+        p.add_argument("--allow-shrink", action="store_true", help="publish even if the catalog shrinks by >10%%")
+    parsers["refresh"].add_argument("--force", action="store_true", help="run even when nothing changed")
+    parsers["serve"].add_argument("--cron", default="0 2 * * *", help="schedule (default 0 2 * * *)")
+    for name in ("demo", "sample"):
+        p = parsers[name]
+        p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")
+        p.add_argument("--seed", type=int, default=20200709, help="random seed (same seed, same files)")
+    parsers["sample"].add_argument("--out", default=str(DATA / "sample"), help="folder to write into")
+    parsers["demo"].add_argument("--dir", default=str(DATA / "demo"), help="folder for the demo's sample, warehouse and output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMAND_FUNCTIONS[args.command](args)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as error:  # the edge: a person gets a message, not a traceback
+        from warehouse.reference import ReferenceError
+
+        if isinstance(error, ReferenceError):
+            print("参考数据或目录有问题，请一次性修改以下各项后重试：", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            return 2
+        if isinstance(error, (FileNotFoundError, PermissionError)):
+            print(f"无法读取：{error}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _refresh(args) -> int:
+    from flows.refresh import nightly_refresh
+
+    summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
+                              out=args.out, allow_shrink=args.allow_shrink, force=args.force)
+    return _report(summary)
+
+
+def _report(summary: dict) -> int:
+    status = summary["status"]
+    words = {"published": "已发布", "unchanged": "无变化，已跳过", "blocked": "未通过发布审核，保留上一版本"}
+    print(f"运行 {summary['run_id']}：{words.get(status, status)}；目录版本 v{summary['version']}；"
+          f"读取文件 {summary['files_read']} 个，未变跳过 {summary['files_skipped']} 个；事项行 {summary['rows_total']}")
+    for reason in summary["reasons"]:
+        print(f"  未发布原因：{reason}")
+    for path in summary["outputs"]:
+        print(f"  输出：{path}")
+    return 3 if status == "blocked" else 0
+
+
+def _sample(args) -> int:
+    from flows.sample import generate_city
+
+    counts = generate_city(Path(args.out), scale=args.scale, seed=args.seed)
+    print(f"样例数据已写入 {args.out}：{counts}")
+    return 0
+
+
+def _demo(args) -> int:
+    from flows.refresh import nightly_refresh
+    from flows.sample import generate_city
+
+    base = Path(args.dir) / args.scale
+    if not (base / "truth.csv").exists():
+        generate_city(base, scale=args.scale, seed=args.seed)
+    summary = nightly_refresh(inbox=str(base / "inbox"), warehouse=str(base / "mulu.duckdb"), out=str(base / "out"))
+    code = _report(summary)
+    print(f"\n查看仓库：duckdb {base / 'mulu.duckdb'} -c 'SELECT * FROM catalog LIMIT 5'")
+    return code
+
+
+def _serve(args) -> int:
+    from flows.schedule import serve_nightly
+
+    serve_nightly(args)
+    return 0
+
+
+COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "serve": _serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The nightly refresh as a Prefect flow: ingest → normalize + match → validate → publish.
+
+Thin by design: every task calls one plain step (flows/steps.py); data problems are findings,
+and only the program's own faults raise. A night with no new input skips the work.
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import steps
+from flows.inbox import scan_inbox
+from flows.steps import RefreshOptions, RunSummary
+from warehouse import db, exports, landing
+from warehouse.build import build_site_items
+from warehouse.publish import publish
+from warehouse.reference import load_reference
+
+
+@task(cache_policy=NO_CACHE)
+def ingest_district(con, scan, sources, reference, run_id) -> int:
+    return steps.ingest_district_files(con, scan, sources, reference, run_id)
+
+
+@task(cache_policy=NO_CACHE)
+def normalize_and_match(con, reference) -> int:
+    with db.transaction(con):
+        build_site_items(con, reference)
+    return db.scalar(con, "SELECT count(*) FROM core.site_items")
+
+
+@task(cache_policy=NO_CACHE)
+def validate(con, scan, run_id) -> pd.DataFrame:
+    findings = pd.concat([steps.inbox_findings(con, scan), steps.validate_rows(con)], ignore_index=True)
+    steps.store_findings(con, run_id, findings)
+    return findings
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def write_outputs(con, version, findings, run_id, out: Path) -> list[str]:
+    paths = exports.write_catalog_files(con, version, out) if version else []
+    paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out)
+    return [str(p) for p in paths]
+
+
+@flow(name="nightly_refresh", log_prints=True)
+def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, warehouse: str = "data/mulu.duckdb",
+                    out: str = "data/out", allow_shrink: bool = False, force: bool = False) -> dict:
+    """One refresh of the 指导目录清单 from the districts' inbox."""
+    logger = get_run_logger()
+    options = RefreshOptions(Path(inbox), Path(catalog) if catalog else None, Path(warehouse), Path(out),
+                             None if allow_shrink else 0.10, force)
+    summary = run_refresh(options, logger)
+    create_markdown_artifact(key="nightly-refresh", markdown=_markdown(summary), description="mulu run summary")
+    return summary.__dict__
+
+
+def run_refresh(options: RefreshOptions, logger) -> RunSummary:
+    from warehouse.reference import CATALOG_SEED, SEEDS_DIR
+
+    reference = load_reference()
+    catalog_path = options.catalog or CATALOG_SEED
+    catalog_bytes = catalog_path.read_bytes()
+    con = db.connect(options.warehouse)
+    run_id = steps.new_run_id()
+    try:
+        scan = scan_inbox(options.inbox, reference.districts)
+        fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, SEEDS_DIR, con, options)
+        con.execute("INSERT INTO audit.runs (run_id, started_at, status, inputs_sha256) VALUES (?, ?, 'running', ?)",
+                    [run_id, datetime.now(), fingerprint])
+        if not options.force and fingerprint == steps.last_fingerprint(con):
+            summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
+            logger.info("Nothing changed since the last run: skipped.")
+            return _finish(con, summary)
+        steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
+        to_read = landing.files_to_read(con, scan.files)
+        by_district: dict[str, list[str]] = {}
+        for f in to_read:
+            by_district.setdefault(f.district, []).append(f.source_file)
+        for district, sources in sorted(by_district.items()):
+            ingest_district.with_options(name=f"ingest-{district}")(con, scan, sources, reference, run_id)
+        landing.forget_removed(con, scan.files)
+        rows = normalize_and_match(con, reference)
+        findings = validate(con, scan, run_id)
+        candidate, reasons = steps.audit_candidate(con, options)
+        summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
+                             files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
+        if reasons:
+            summary.version = _current_version(con)
+            logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))
+        else:
+            summary.version, summary.new_version = publish(con, run_id, candidate)
+        summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id, options.out)
+        return _finish(con, summary)
+    except BaseException as error:
+        con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",
+                    [datetime.now(), f"{type(error).__name__}: {error}", run_id])
+        raise
+    finally:
+        con.close()
+
+
+def _current_version(con):
+    return db.scalar(con, "SELECT max(version) FROM published.catalog_versions")
+
+
+def _finish(con, summary: RunSummary) -> RunSummary:
+    con.execute(
+        "UPDATE audit.runs SET status = ?, finished_at = ?, version = ?, files_read = ?, files_skipped = ?, "
+        "rows_total = ?, reasons = ? WHERE run_id = ?",
+        [summary.status, datetime.now(), summary.version, summary.files_read, summary.files_skipped,
+         summary.rows_total, "；".join(summary.reasons) or None, summary.run_id])
+    return summary
+
+
+def _markdown(summary: RunSummary) -> str:
+    lines = [f"# mulu 运行 {summary.run_id}", "", f"- 状态: **{summary.status}**",
+             f"- 目录版本: {summary.version}", f"- 读取文件: {summary.files_read}，跳过未变文件: {summary.files_skipped}",
+             f"- 事项行: {summary.rows_total}"]
+    lines += [f"- 未发布原因: {r}" for r in summary.reasons]
+    return "\n".join(lines)

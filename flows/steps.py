@@ -1,0 +1,163 @@
+"""The steps of one refresh as plain functions (no Prefect here); flows/refresh.py wires them."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from expectations.rules import ROW_RULES, publish_rules
+from expectations.runner import FINDING_COLUMNS, run_rules
+from flows.inbox import InboxScan
+from transforms.ingest import IngestContext, ingest_file
+from warehouse import checks, landing
+from warehouse.build import build_site_items
+from warehouse.catalog_store import load_catalog, load_seed_aliases
+from warehouse.db import scalar
+from warehouse.publish import build_candidate, current_version
+from warehouse.reference import Reference
+
+PIPELINE_VERSION = "2"  # bump when a change must make every night's input count as new
+
+
+@dataclass
+class RefreshOptions:
+    inbox: Path
+    catalog: Path
+    warehouse: Path
+    out: Path
+    max_shrink: float | None = 0.10  # None: --allow-shrink
+    force: bool = False
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str  # published, unchanged, blocked
+    version: int | None = None
+    new_version: bool = False
+    files_read: int = 0
+    files_skipped: int = 0
+    rows_total: int = 0
+    reasons: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+
+def new_run_id() -> str:
+    return datetime.now().strftime("%Y%m%dT%H%M%S%f")
+
+
+def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, seeds_dir: Path,
+                       con: duckdb.DuckDBPyConnection, options: RefreshOptions) -> str:
+    """Everything a run's result depends on; equal fingerprints mean nothing to do."""
+    digest = hashlib.sha256()
+    for f in sorted(scan.files, key=lambda f: f.source_file):
+        digest.update(f"{f.source_file}\0{f.file_sha256}\n".encode())
+    digest.update(hashlib.sha256(catalog_bytes).digest())
+    for path in sorted(Path(seeds_dir).glob("*.csv")):
+        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    aliases = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.aliases WHERE method = 'reviewed'").fetchall()
+    digest.update(repr((aliases, options.max_shrink, PIPELINE_VERSION)).encode())
+    return digest.hexdigest()
+
+
+def last_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    return scalar(con, "SELECT inputs_sha256 FROM audit.runs WHERE status IN ('published', 'unchanged') "
+                       "ORDER BY started_at DESC LIMIT 1")
+
+
+def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Reference) -> int:
+    catalog = load_catalog(con, catalog_bytes, catalog_name, reference)
+    load_seed_aliases(con, reference)
+    return len(catalog)
+
+
+def ingest_district_files(con, scan: InboxScan, sources: list[str], reference: Reference, run_id: str) -> int:
+    """Read the given files into landing; returns the rows landed."""
+    context = IngestContext(reference.synonyms, reference.towns)
+    by_source = {f.source_file: f for f in scan.files}
+    landed = 0
+    for source_file in sources:
+        inbox_file = by_source[source_file]
+        data = scan.paths[source_file].read_bytes()
+        result = ingest_file(data, source_file, inbox_file.district, context)
+        landing.store_result(con, result, inbox_file.size_bytes, run_id)
+        landed += len(result.rows)
+    return landed
+
+
+def validate_rows(con) -> pd.DataFrame:
+    """Row-level findings of every site item (GX suite 'site_items')."""
+    frame = checks.validation_frame(con)
+    _, findings = run_rules(frame, "site_items", ROW_RULES)
+    return findings
+
+
+def inbox_findings(con, scan: InboxScan) -> pd.DataFrame:
+    """File-level findings: unreadable files, unknown folders, unsupported files."""
+    stored = con.sql("""
+        SELECT f.district, ff.source_file, ff.sheet, NULL::INTEGER AS row_number, ff.field, ff.rule,
+               ff.severity, ff.message,
+               CASE WHEN f.good_sha256 IS NOT NULL AND f.status = 'rejected'
+                    THEN '本文件未被采用，已保留该文件上次成功报送的数据' END AS hint
+        FROM landing.file_findings ff JOIN landing.files f USING (source_file)
+    """).df()
+    extra = [
+        {"district": folder, "source_file": example, "rule": "district.unknown", "severity": "warning",
+         "message": f"文件夹'{folder}'不是已知的区(市)名称", "hint": "请把文件放在以区(市)名称命名的文件夹中"}
+        for folder, example in scan.unknown_districts.items()
+    ] + [
+        {"district": path.split("/")[0] if "/" in path else None, "source_file": path, "rule": "file.unsupported",
+         "severity": "warning", "message": "不支持的文件类型，未读取", "hint": "请报送 .xlsx、.xls 或 .csv 文件"}
+        for path in scan.ignored
+    ]
+    return pd.concat([stored, pd.DataFrame(extra)], ignore_index=True).reindex(columns=FINDING_COLUMNS)
+
+
+def store_findings(con, run_id: str, findings: pd.DataFrame) -> None:
+    frame = findings.reindex(columns=FINDING_COLUMNS).assign(run_id=run_id)
+    frame["row_number"] = frame["row_number"].astype("Int64")
+    con.register("run_findings", frame)
+    con.execute("INSERT INTO audit.findings BY NAME SELECT * FROM run_findings")
+    con.unregister("run_findings")
+
+
+def audit_candidate(con, options: RefreshOptions) -> tuple[pd.DataFrame, list[str]]:
+    """The candidate catalog and the reasons it must not be published (empty when it may)."""
+    candidate = build_candidate(con)
+    version = current_version(con)
+    previous = scalar(con, "SELECT item_count FROM published.catalog_versions WHERE version = ?", [version]) \
+        if version else None
+    rules = publish_rules(previous, options.max_shrink)
+    if candidate.empty:
+        return candidate, ["没有任何可发布的目录事项：所有区(市)的报送均无法匹配到目录"]
+    passed, findings = run_rules(candidate, "publish_audit", rules)
+    reasons = [] if passed else sorted(set(findings["message"]))
+    return candidate, reasons
+
+
+def district_summary(con, run_id: str) -> pd.DataFrame:
+    return con.execute("""
+        WITH s AS (SELECT district, count(*) AS rows_received,
+                          count(*) FILTER (WHERE catalog_code IS NOT NULL) AS rows_matched,
+                          count(*) FILTER (WHERE match_method IN ('review', 'none')) AS rows_review,
+                          count(DISTINCT source_file) AS files
+                   FROM core.site_items GROUP BY district),
+             f AS (SELECT district, count(*) FILTER (WHERE severity = 'error') AS errors,
+                          count(*) FILTER (WHERE severity = 'warning') AS warnings,
+                          count(DISTINCT (source_file, row_number)) FILTER (WHERE severity = 'error') AS rows_with_errors
+                   FROM audit.findings WHERE run_id = ? GROUP BY district)
+        SELECT coalesce(s.district, f.district) AS district,
+               coalesce(s.files, 0) AS "报送文件数", coalesce(s.rows_received, 0) AS "收到事项行数",
+               coalesce(s.rows_matched, 0) AS "已匹配目录行数", coalesce(s.rows_review, 0) AS "待人工核对行数",
+               coalesce(s.rows_received, 0) - coalesce(f.rows_with_errors, 0) AS "无错误行数",
+               coalesce(f.errors, 0) AS "错误数", coalesce(f.warnings, 0) AS "提醒数"
+        FROM s FULL JOIN f USING (district)
+        ORDER BY district
+    """, [run_id]).df()

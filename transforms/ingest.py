@@ -1,0 +1,136 @@
+"""One district file's bytes → landing rows (every cell as text + provenance) and file findings."""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from transforms.fields import COMMUNITY_LEVEL, LABELS, SUBMISSION_FIELDS, TOWN_LEVEL
+from transforms.headers import detect_header
+from transforms.readers import read_file
+from transforms.tables import extract_table
+
+SKIPPED_SHEET_WORDS = ("说明", "目录", "封面", "填报要求", "示例", "模板说明")
+LANDING_COLUMNS = (
+    ["district", "source_file", "file_sha256", "sheet", "row_number"]
+    + [f.name for f in SUBMISSION_FIELDS]
+    + ["extras"]
+)
+_TOWN_SHEET_KEYS = {"镇街道", "镇", "街道", "镇级", "街道级", "镇街", "乡镇", "便民服务中心"}
+_COMMUNITY_SHEET_KEYS = {"村社区", "新村社区", "村", "社区", "村级", "社区级", "村居", "便民服务站"}
+_COMMUNITY_SUFFIXES = ("村", "社区", "居委会", "村委会", "居")
+_PUNCT = re.compile(r"[\s()（）\[\]【】]")
+
+
+@dataclass
+class IngestContext:
+    """What reading needs to know: header synonyms and the district's towns."""
+
+    synonyms: dict[str, str]
+    towns: dict[str, list[str]] = field(default_factory=dict)  # district -> town names
+
+
+@dataclass
+class FileFinding:
+    rule: str
+    message: str
+    sheet: str | None = None
+    severity: str = "error"
+    field: str | None = None
+
+
+@dataclass
+class IngestResult:
+    district: str
+    source_file: str
+    file_sha256: str
+    rows: pd.DataFrame  # LANDING_COLUMNS
+    findings: list[FileFinding]
+
+    @property
+    def usable(self) -> bool:
+        return len(self.rows) > 0
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _key(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def _sheet_site(sheet_name: str | None, towns: list[str]) -> tuple[str, str, str]:
+    """(town, community, site_level) implied by a sheet's name; '' where it says nothing."""
+    if not sheet_name:
+        return "", "", ""
+    key = _key(sheet_name)
+    if key in _TOWN_SHEET_KEYS:
+        return "", "", TOWN_LEVEL
+    if key in _COMMUNITY_SHEET_KEYS:
+        return "", "", COMMUNITY_LEVEL
+    for town in towns:
+        if key == _key(town):
+            return town, "", TOWN_LEVEL
+    if key.endswith(_COMMUNITY_SUFFIXES):
+        return "", sheet_name.strip(), COMMUNITY_LEVEL
+    return "", "", ""
+
+
+def town_from_path(source_file: str, towns: list[str]) -> str:
+    """The longest known town name that the file's path mentions, or ''."""
+    hits = [t for t in towns if t and t in source_file]
+    return max(hits, key=len) if hits else ""
+
+
+def ingest_file(data: bytes, source_file: str, district: str, context: IngestContext) -> IngestResult:
+    digest = sha256(data)
+    result = read_file(data, source_file)
+    findings = [FileFinding(p.rule, p.message, p.sheet) for p in result.problems]
+    towns = context.towns.get(district, [])
+    path_town = town_from_path(source_file, towns)
+    frames = []
+    for sheet in result.sheets:
+        if sheet.name and any(word in sheet.name for word in SKIPPED_SHEET_WORDS):
+            continue
+        if not any(any(c.strip() for c in row) for row in sheet.rows):
+            continue
+        header = detect_header(sheet, context.synonyms)
+        if header is None:
+            findings.append(FileFinding(
+                "header_not_found",
+                f"未找到表头：前15行中没有'{LABELS['item_name']}'等列名，本工作表未读取。请使用标准列名。",
+                sheet.name, severity="warning"))
+            continue
+        table = extract_table(sheet, header)
+        if not table.row_numbers:
+            continue
+        frame = pd.DataFrame(table.columns)
+        sheet_town, sheet_community, sheet_level = _sheet_site(sheet.name, towns)
+        _default(frame, "town", sheet_town or path_town)
+        _default(frame, "community", sheet_community)
+        _default(frame, "site_level", sheet_level)
+        frame.insert(0, "row_number", table.row_numbers)
+        frame.insert(0, "sheet", sheet.name)
+        frame["extras"] = table.extras
+        frames.append(frame)
+    if frames:
+        rows = pd.concat(frames, ignore_index=True)
+    else:
+        rows = pd.DataFrame({c: pd.Series(dtype="str") for c in LANDING_COLUMNS})
+        if not any(f.severity == "error" for f in findings):
+            findings.append(FileFinding(
+                "no_item_rows",
+                f"文件中没有可读取的事项行：未找到含'{LABELS['item_name']}'列的表格，或表格为空。",
+            ))
+    rows.insert(0, "file_sha256", digest)
+    rows.insert(0, "source_file", source_file)
+    rows.insert(0, "district", district)
+    return IngestResult(district, source_file, digest, rows[LANDING_COLUMNS], findings)
+
+
+def _default(frame: pd.DataFrame, column: str, value: str) -> None:
+    if value:
+        frame[column] = frame[column].where(frame[column].str.strip() != "", value)

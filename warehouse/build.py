@@ -1,0 +1,116 @@
+"""Build core.site_items from landing.rows: normalize each distinct value once, match each
+distinct (name, code) pair once, and let DuckDB join the answers back to every row."""
+
+import duckdb
+import pandas as pd
+
+from transforms.codes import DEFAULT_PATTERNS, CodePatterns
+from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
+from transforms.matching import MatchSettings, match_pairs
+from transforms.normalize import (
+    codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
+    names_table, term_table, texts_table,
+)
+from warehouse.reference import Reference
+
+
+def _distinct(con: duckdb.DuckDBPyConnection, *columns: str) -> list:
+    select = ", ".join(f"coalesce({c}, '')" for c in columns)
+    rows = con.sql(f"SELECT DISTINCT {select} FROM landing.rows").fetchall()
+    return [r[0] for r in rows] if len(columns) == 1 else rows
+
+
+def _lookups(con, reference: Reference, patterns: CodePatterns) -> dict[str, pd.DataFrame]:
+    vocab = reference.vocabulary
+    return {
+        "n_name": names_table(_distinct(con, "item_name")),
+        "n_code": codes_table(_distinct(con, "item_code"), patterns),
+        "n_type": term_table(_distinct(con, "item_type"), vocab, "item_type"),
+        "n_site_level": term_table(_distinct(con, "site_level"), vocab, "site_level"),
+        "n_levels": levels_table(_distinct(con, "exercise_levels"), vocab),
+        "n_handling": term_table(_distinct(con, "handling_type"), vocab, "handling_type"),
+        "n_materials": materials_table(_distinct(con, "materials")),
+        "n_statutory": durations_table(_distinct(con, "statutory_limit")),
+        "n_promised": durations_table(_distinct(con, "promised_limit")),
+        "n_fee": fees_table(_distinct(con, "fee", "fee_basis")),
+        "n_online": flags_table(_distinct(con, "online")),
+        "n_proxy": flags_table(_distinct(con, "proxy")),
+        "n_legal_basis": texts_table(_distinct(con, "legal_basis")),
+        "n_conditions": texts_table(_distinct(con, "acceptance_conditions")),
+    }
+
+
+STAGE_SQL = f"""
+CREATE OR REPLACE TEMP TABLE stage AS
+SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS community,
+       CASE WHEN sl.label IS NOT NULL THEN sl.label
+            WHEN coalesce(trim(r.community), '') <> '' THEN '{COMMUNITY_LEVEL}'
+            ELSE '{TOWN_LEVEL}' END AS site_level,
+       r.source_file, r.sheet, r.row_number, r.file_sha256,
+       r.item_name AS raw_name, r.item_code AS raw_code,
+       n.name_text, n.name_key, n.name_qualifier, n.name_situations,
+       c.code_kind, c.basic_code, c.code_issue,
+       CASE WHEN c.code_kind = 'local' THEN c.code_text ELSE c.basic_code END AS match_code,
+       r.item_type AS raw_item_type, t.code AS item_type_code, t.label AS item_type,
+       lb.text AS legal_basis,
+       r.exercise_levels AS raw_exercise_levels, lv.codes AS exercise_level_codes, lv.labels AS exercise_levels, lv.unknown AS exercise_levels_unknown,
+       ac.text AS acceptance_conditions,
+       r.materials AS raw_materials, m.materials, m.material_count, m.materials_key,
+       r.statutory_limit, sd.days AS statutory_days, sd.unit AS statutory_unit,
+       sd.immediate AS statutory_immediate, sd.issue AS statutory_issue,
+       r.promised_limit, pd.days AS promised_days, pd.unit AS promised_unit,
+       pd.immediate AS promised_immediate, pd.issue AS promised_issue,
+       r.fee, f.charged AS fee_charged, f.amount_yuan AS fee_amount_yuan, f.basis AS fee_basis,
+       r.handling_type AS raw_handling_type, h.code AS handling_type_code, h.label AS handling_type,
+       r.online, o.flag AS is_online, r.proxy, p.flag AS is_proxy,
+       nullif(r.note, '') AS note, nullif(r.extras, '') AS extras
+FROM landing.rows r
+LEFT JOIN n_name n ON n.raw = coalesce(r.item_name, '')
+LEFT JOIN n_code c ON c.raw = coalesce(r.item_code, '')
+LEFT JOIN n_type t ON t.raw = coalesce(r.item_type, '')
+LEFT JOIN n_site_level sl ON sl.raw = coalesce(r.site_level, '')
+LEFT JOIN n_levels lv ON lv.raw = coalesce(r.exercise_levels, '')
+LEFT JOIN n_handling h ON h.raw = coalesce(r.handling_type, '')
+LEFT JOIN n_materials m ON m.raw = coalesce(r.materials, '')
+LEFT JOIN n_statutory sd ON sd.raw = coalesce(r.statutory_limit, '')
+LEFT JOIN n_promised pd ON pd.raw = coalesce(r.promised_limit, '')
+LEFT JOIN n_fee f ON f.raw = coalesce(r.fee, '') AND f.raw_basis = coalesce(r.fee_basis, '')
+LEFT JOIN n_online o ON o.raw = coalesce(r.online, '')
+LEFT JOIN n_proxy p ON p.raw = coalesce(r.proxy, '')
+LEFT JOIN n_legal_basis lb ON lb.raw = coalesce(r.legal_basis, '')
+LEFT JOIN n_conditions ac ON ac.raw = coalesce(r.acceptance_conditions, '')
+"""
+
+CORE_SQL = """
+INSERT INTO core.site_items BY NAME
+SELECT s.* EXCLUDE (match_code),
+       mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence,
+       mt.runner_up_code, mt.runner_up_score, mt.candidates
+FROM stage s
+LEFT JOIN matches mt ON mt.name_key = s.name_key AND mt.name_situations IS NOT DISTINCT FROM s.name_situations
+    AND mt.name_qualifier IS NOT DISTINCT FROM s.name_qualifier AND mt.basic_code IS NOT DISTINCT FROM s.match_code
+LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
+ORDER BY s.district, s.source_file, s.sheet NULLS FIRST, s.row_number
+"""
+
+
+def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
+                     patterns: CodePatterns = DEFAULT_PATTERNS,
+                     settings: MatchSettings = MatchSettings()) -> None:
+    """Rebuild core.site_items (inside the caller's transaction)."""
+    for name, frame in _lookups(con, reference, patterns).items():
+        con.register(name, frame)
+    con.execute(STAGE_SQL)
+    queries = con.sql("""
+        SELECT DISTINCT coalesce(name_key, '') AS name_key, name_situations, name_qualifier, match_code AS basic_code
+        FROM stage""").df()
+    catalog = con.sql("""
+        SELECT catalog_code AS code, item_name AS name, name_key, name_situations, name_qualifier
+        FROM core.catalog_items""").df()
+    aliases = con.sql(
+        "SELECT alias_key, catalog_code AS code, method FROM core.aliases WHERE catalog_code IS NOT NULL"
+    ).df()
+    con.register("matches", match_pairs(queries, catalog, aliases, settings))
+    con.execute("DELETE FROM core.site_items")
+    con.execute(CORE_SQL)
+    con.execute("DROP TABLE stage")

@@ -1,0 +1,100 @@
+"""Put the master catalog and the aliases into core.catalog_items / core.aliases."""
+
+import duckdb
+import pandas as pd
+
+from transforms.catalog import check_catalog, read_catalog
+from transforms.codes import DEFAULT_PATTERNS, CodePatterns
+from transforms.names import name_key
+from transforms.normalize import (
+    codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
+    names_table, term_table, texts_table,
+)
+from warehouse.reference import Reference, ReferenceError
+
+
+def normalized_catalog(raw: pd.DataFrame, reference: Reference,
+                       patterns: CodePatterns = DEFAULT_PATTERNS) -> pd.DataFrame:
+    """The catalog's elements in standard form, one row per item (columns of core.catalog_items)."""
+    vocab = reference.vocabulary
+    names = names_table(raw["item_name"])
+    codes = codes_table(raw["item_code"], patterns)
+    types = term_table(raw["item_type"], vocab, "item_type")
+    levels = levels_table(raw["exercise_levels"], vocab)
+    site_levels = [
+        ",".join(t.label for t in vocab.lookup_many("site_level", v)[0]) or None
+        for v in raw["site_level"]
+    ]
+    materials = materials_table(raw["materials"])
+    statutory = durations_table(raw["statutory_limit"])
+    promised = durations_table(raw["promised_limit"])
+    fees = fees_table(zip(raw["fee"], raw["fee_basis"]))
+    handling = term_table(raw["handling_type"], vocab, "handling_type")
+    online, proxy = flags_table(raw["online"]), flags_table(raw["proxy"])
+    text = {c: texts_table(raw[c])["text"] for c in
+            ("item_name", "item_family", "department", "legal_basis", "acceptance_conditions", "statutory_limit", "promised_limit")}
+    return pd.DataFrame({
+        "catalog_code": codes["basic_code"].fillna(codes["code_text"]),
+        "item_name": text["item_name"],
+        "name_key": names["name_key"],
+        "name_situations": names["name_situations"],
+        "name_qualifier": names["name_qualifier"],
+        "item_type": types["label"],
+        "item_type_code": types["code"],
+        "item_family": text["item_family"],
+        "department": text["department"],
+        "legal_basis": text["legal_basis"],
+        "exercise_levels": levels["labels"],
+        "exercise_level_codes": levels["codes"],
+        "site_levels": site_levels,
+        "acceptance_conditions": text["acceptance_conditions"],
+        "materials": materials["materials"],
+        "material_count": materials["material_count"],
+        "materials_key": materials["materials_key"],
+        "statutory_limit": text["statutory_limit"],
+        "statutory_days": statutory["days"],
+        "promised_limit": text["promised_limit"],
+        "promised_days": promised["days"],
+        "fee_charged": fees["charged"],
+        "fee_basis": fees["basis"],
+        "handling_type": handling["label"],
+        "handling_type_code": handling["code"],
+        "is_online": online["flag"],
+        "is_proxy": proxy["flag"],
+    })
+
+
+def load_catalog(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, reference: Reference,
+                 patterns: CodePatterns = DEFAULT_PATTERNS) -> pd.DataFrame:
+    """Read, check and store the catalog; raise ReferenceError listing every problem."""
+    raw, problems = read_catalog(data, filename, reference.synonyms)
+    if not problems:
+        problems = [f"{filename}：{p}" for p in check_catalog(raw, patterns)]
+    if problems:
+        raise ReferenceError(problems)
+    catalog = normalized_catalog(raw, reference, patterns)
+    con.execute("DELETE FROM core.catalog_items")
+    con.register("incoming_catalog", catalog)
+    con.execute("INSERT INTO core.catalog_items BY NAME SELECT * FROM incoming_catalog")
+    con.unregister("incoming_catalog")
+    return catalog
+
+
+def load_seed_aliases(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+    """Seed aliases are refreshed each run; aliases answered by staff (method reviewed) are kept."""
+    frame = pd.DataFrame({
+        "alias_key": [name_key(a["alias"]) for a in reference.aliases],
+        "alias": [a["alias"] for a in reference.aliases],
+        "catalog_code": [a["catalog_code"] for a in reference.aliases],
+        "decided_by": [a["decided_by"] or None for a in reference.aliases],
+    })
+    con.register("incoming_aliases", frame)
+    con.execute("DELETE FROM core.aliases WHERE method = 'alias'")
+    con.execute("""
+        INSERT INTO core.aliases (alias_key, alias, catalog_code, method, decided_by)
+        SELECT alias_key, any_value(alias), any_value(catalog_code), 'alias', any_value(decided_by)
+        FROM incoming_aliases WHERE alias_key <> ''
+          AND alias_key NOT IN (SELECT alias_key FROM core.aliases)
+        GROUP BY alias_key
+    """)
+    con.unregister("incoming_aliases")

@@ -1,0 +1,140 @@
+"""Write the published 指导目录清单 and the district reports as files people open.
+
+Files go to a temporary folder first and are renamed into place, so a reader never sees half a
+file and a crash never replaces the last good files.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import xlsxwriter
+
+from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
+
+CATALOG_BASENAME = "便民服务事项指导目录清单"
+CATALOG_LABELS = {
+    "version": "版本",
+    "site_level": "便民服务层级",
+    "catalog_code": "事项编码",
+    "item_name": "事项名称",
+    "item_type": "事项类型",
+    "item_family": "事项类别",
+    "department": "主管部门",
+    "legal_basis": "设定依据",
+    "exercise_levels": "行使层级",
+    "acceptance_conditions": "受理条件",
+    "materials": "申请材料",
+    "statutory_limit": "法定办结时限",
+    "promised_limit": "承诺办结时限",
+    "fee_charged": "是否收费",
+    "fee_basis": "收费依据",
+    "handling_type": "办件类型",
+    "is_online": "网上可办",
+    "is_proxy": "帮办代办",
+    "district_count": "开展区(市)数",
+    "site_count": "开展站点数",
+}
+FINDING_LABELS = {
+    "source_file": "文件", "sheet": "工作表", "row_number": "行号", "field": "字段", "severity": "级别",
+    "rule": "规则", "message": "问题说明", "value": "填报值", "hint": "修改建议",
+}
+SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
+
+
+def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Booleans as 是/否, columns in Chinese."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool or str(out[column].dtype) == "boolean":
+            out[column] = out[column].map({True: "是", False: "否"})
+    return out.rename(columns=labels)
+
+
+def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
+    sheet = workbook.add_worksheet(name[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                  "valign": "vcenter"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for col, title in enumerate(frame.columns):
+        sheet.write_string(0, col, str(title), header)
+        sheet.set_column(col, col, (widths or {}).get(title, 16), wrap)
+    for row, values in enumerate(frame.itertuples(index=False), start=1):
+        for col, value in enumerate(values):
+            if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.write_number(row, col, value)
+            else:
+                sheet.write_string(row, col, str(value))
+    sheet.freeze_panes(1, 0)
+    if len(frame):
+        sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+
+
+def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path) -> list[Path]:
+    """xlsx (one sheet per level), csv (UTF-8 with BOM) and parquet of one version, atomically."""
+    out_dir = Path(out_dir)
+    frame = con.execute(
+        "SELECT * EXCLUDE (version) FROM published.catalog_items WHERE version = ? "
+        "ORDER BY site_level DESC, catalog_code", [version]).df()
+    tmp = out_dir / f".tmp-v{version}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    stem = f"{CATALOG_BASENAME}_v{version}"
+    people = _people_frame(frame, CATALOG_LABELS)
+    workbook = xlsxwriter.Workbook(tmp / f"{stem}.xlsx")
+    widths = {"事项名称": 30, "设定依据": 40, "受理条件": 40, "申请材料": 40}
+    for level in sorted(SITE_LEVELS, key=lambda lv: lv != TOWN_LEVEL):
+        _write_sheet(workbook, level, people[frame["site_level"] == level].drop(columns=["便民服务层级"]), widths)
+    workbook.close()
+    people.to_csv(tmp / f"{stem}.csv", index=False, encoding="utf-8-sig")
+    con.execute(
+        f"COPY (SELECT * FROM published.catalog_items WHERE version = {int(version)} "
+        f"ORDER BY site_level DESC, catalog_code) TO '{(tmp / f'{stem}.parquet').as_posix()}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT * FROM published.site_items ORDER BY district, source_file, sheet, row_number) "
+        f"TO '{(tmp / f'便民服务站点事项_v{version}.parquet').as_posix()}' (FORMAT parquet)")
+    final = out_dir / "versions" / f"v{version:04d}"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
+    latest = []
+    for path in sorted(final.iterdir()):
+        target = out_dir / path.name.replace(f"_v{version}", "")
+        partial = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(path, partial)
+        os.replace(partial, target)
+        latest.append(target)
+    return latest
+
+
+def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path) -> list[Path]:
+    """One xlsx per district: a summary sheet and every finding grouped by file and row (一次告知).
+
+    summary: one row per district, a 'district' column and metric columns named in Chinese.
+    """
+    reports_dir = Path(out_dir) / "reports"
+    tmp = Path(out_dir) / ".tmp-reports"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    paths = []
+    for district, row in summary.set_index("district").iterrows():
+        part = findings[findings["district"] == district].sort_values(
+            ["source_file", "sheet", "row_number", "field"], na_position="first")
+        part = part.assign(severity=part["severity"].map(SEVERITY_LABELS), field=part["field"].map(
+            lambda f: label(f) if isinstance(f, str) else f))
+        path = tmp / f"{district}_一次告知.xlsx"
+        workbook = xlsxwriter.Workbook(path)
+        summary_frame = pd.DataFrame({"项目": ["区(市)", *row.index], "数值": [district, *row.tolist()]})
+        _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
+        _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),
+                     {"文件": 36, "问题说明": 50, "填报值": 30, "修改建议": 40})
+        workbook.close()
+        paths.append(reports_dir / path.name)
+    shutil.rmtree(reports_dir, ignore_errors=True)
+    os.replace(tmp, reports_dir)
+    return paths
+

@@ -1,0 +1,88 @@
+"""Load the staff-edited reference data in warehouse/seeds/ (UTF-8 csv, Chinese headers)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from transforms.headers import build_synonym_index
+from transforms.vocab import Vocabulary
+
+SEEDS_DIR = Path(__file__).parent / "seeds"
+CATALOG_SEED = SEEDS_DIR / "catalog.csv"
+
+
+class ReferenceError(Exception):
+    """Reference data that cannot be used; lists every problem at once."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Reference:
+    synonyms: dict[str, str]  # header_key(synonym) -> field
+    vocabulary: Vocabulary
+    districts: dict[str, str]  # any spelling of a district (name or alias) -> standard name
+    district_codes: dict[str, str]  # standard name -> 区划代码
+    towns: dict[str, list[str]]  # district -> town names
+    aliases: list[dict]  # alias, catalog_code, source, decided_by, decided_at
+
+
+def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict]:
+    text = (seeds_dir / name).read_text(encoding="utf-8-sig")
+    return [
+        {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(io.StringIO(text))
+    ]
+
+
+def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
+    problems: list[str] = []
+
+    def rows(name, required):
+        try:
+            found = read_seed(name, seeds_dir)
+        except FileNotFoundError:
+            problems.append(f"缺少参考数据文件 {seeds_dir / name}")
+            return []
+        missing = [c for c in required if found and c not in found[0]]
+        if missing:
+            problems.append(f"{name} 缺少列：{'、'.join(missing)}")
+            return []
+        return found
+
+    synonym_rows = rows("header_synonyms.csv", ["字段", "同义列名"])
+    vocab_rows = rows("vocabularies.csv", ["词表", "代码", "标准名称", "写法"])
+    district_rows = rows("districts.csv", ["区划代码", "区市名称"])
+    town_rows = rows("towns.csv", ["区市名称", "镇街名称"])
+    alias_rows = rows("aliases.csv", ["别名", "事项编码"])
+    if problems:
+        raise ReferenceError(problems)
+
+    districts, district_codes = {}, {}
+    for row in district_rows:
+        name = row["区市名称"]
+        district_codes[name] = row["区划代码"]
+        districts[name] = name
+        for alias in filter(None, (a.strip() for a in row.get("别名", "").replace("；", ";").split(";"))):
+            districts[alias] = name
+    towns: dict[str, list[str]] = {}
+    for row in town_rows:
+        towns.setdefault(row["区市名称"], []).append(row["镇街名称"])
+    return Reference(
+        synonyms=build_synonym_index((r["字段"], r["同义列名"]) for r in synonym_rows),
+        vocabulary=Vocabulary.from_rows(
+            {"vocabulary": r["词表"], "code": r["代码"], "label": r["标准名称"], "spelling": r["写法"]}
+            for r in vocab_rows
+        ),
+        districts=districts,
+        district_codes=district_codes,
+        towns=towns,
+        aliases=[
+            {"alias": r["别名"], "catalog_code": r["事项编码"], "source": r.get("来源", ""),
+             "decided_by": r.get("登记人", ""), "decided_at": r.get("登记时间", "")}
+            for r in alias_rows
+        ],
+    )

@@ -1,0 +1,130 @@
+-- mulu warehouse: landing → staging → core → published, with audit beside them.
+-- Tables are internal; the views at the end (views.sql) are the product's API.
+CREATE SCHEMA IF NOT EXISTS landing;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS published;
+
+-- One row per file currently known in the inbox (the last version that was read).
+CREATE TABLE IF NOT EXISTS landing.files (
+    source_file   VARCHAR PRIMARY KEY,  -- path relative to the inbox, with '/'
+    district      VARCHAR NOT NULL,
+    file_sha256   VARCHAR NOT NULL,
+    size_bytes    BIGINT NOT NULL,
+    status        VARCHAR NOT NULL,     -- loaded: its rows are in landing.rows; rejected: unreadable
+    row_count     INTEGER NOT NULL,
+    good_sha256   VARCHAR,              -- sha256 of the version whose rows are in landing.rows
+    read_run_id   VARCHAR NOT NULL,
+    read_at       TIMESTAMP NOT NULL
+);
+
+-- File-level problems of the file version last read (re-reported every run while it is in the inbox).
+CREATE TABLE IF NOT EXISTS landing.file_findings (
+    source_file VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    sheet       VARCHAR,
+    field       VARCHAR,
+    rule        VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL
+);
+
+-- Every cell as text, with provenance; the last good version of each file.
+CREATE TABLE IF NOT EXISTS landing.rows (
+    district VARCHAR, source_file VARCHAR, file_sha256 VARCHAR, sheet VARCHAR, row_number INTEGER,
+    town VARCHAR, community VARCHAR, site_level VARCHAR, seq VARCHAR,
+    item_name VARCHAR, item_code VARCHAR, item_type VARCHAR, item_family VARCHAR, department VARCHAR,
+    legal_basis VARCHAR, exercise_levels VARCHAR, acceptance_conditions VARCHAR, materials VARCHAR,
+    statutory_limit VARCHAR, promised_limit VARCHAR, fee VARCHAR, fee_basis VARCHAR,
+    handling_type VARCHAR, online VARCHAR, proxy VARCHAR, note VARCHAR, extras VARCHAR
+);
+
+-- The master catalog the run matched against (normalized), and the aliases people confirmed.
+CREATE TABLE IF NOT EXISTS core.catalog_items (
+    catalog_code VARCHAR PRIMARY KEY, item_name VARCHAR NOT NULL,
+    name_key VARCHAR NOT NULL, name_situations VARCHAR, name_qualifier VARCHAR,
+    item_type VARCHAR, item_type_code VARCHAR, item_family VARCHAR, department VARCHAR,
+    legal_basis VARCHAR, exercise_levels VARCHAR, exercise_level_codes VARCHAR, site_levels VARCHAR,
+    acceptance_conditions VARCHAR, materials VARCHAR, material_count INTEGER, materials_key VARCHAR,
+    statutory_limit VARCHAR, statutory_days DOUBLE, promised_limit VARCHAR, promised_days DOUBLE,
+    fee_charged BOOLEAN, fee_basis VARCHAR, handling_type VARCHAR, handling_type_code VARCHAR,
+    is_online BOOLEAN, is_proxy BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS core.aliases (
+    alias_key   VARCHAR PRIMARY KEY,
+    alias       VARCHAR NOT NULL,
+    catalog_code VARCHAR,             -- NULL with decision 'not_item'
+    method      VARCHAR NOT NULL,     -- alias (from the seed) or reviewed (answered by staff)
+    decided_by  VARCHAR,
+    decided_at  TIMESTAMP
+);
+
+-- One row per run, whatever happened to it.
+CREATE TABLE IF NOT EXISTS audit.runs (
+    run_id        VARCHAR PRIMARY KEY,
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP,
+    status        VARCHAR NOT NULL,   -- running, published, unchanged, blocked, failed
+    inputs_sha256 VARCHAR,            -- fingerprint of inbox files + catalog + aliases + code version
+    version       INTEGER,            -- the catalog version this run published, if any
+    files_read    INTEGER, files_skipped INTEGER, rows_total INTEGER,
+    reasons       VARCHAR             -- why a run was blocked or failed (Chinese)
+);
+
+CREATE TABLE IF NOT EXISTS audit.findings (
+    run_id VARCHAR NOT NULL, district VARCHAR, source_file VARCHAR, sheet VARCHAR, row_number INTEGER,
+    field VARCHAR, rule VARCHAR NOT NULL, severity VARCHAR NOT NULL, message VARCHAR NOT NULL,
+    value VARCHAR, hint VARCHAR, catalog_code VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS published.catalog_versions (
+    version       INTEGER PRIMARY KEY,
+    run_id        VARCHAR NOT NULL,
+    published_at  TIMESTAMP NOT NULL,
+    item_count    INTEGER NOT NULL,   -- rows of the 指导目录清单 (item × site level)
+    site_item_count INTEGER NOT NULL,
+    content_sha256 VARCHAR NOT NULL,
+    added INTEGER, removed INTEGER, changed INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS published.catalog_items (
+    version INTEGER NOT NULL, site_level VARCHAR NOT NULL, catalog_code VARCHAR NOT NULL,
+    item_name VARCHAR, item_type VARCHAR, item_family VARCHAR, department VARCHAR, legal_basis VARCHAR,
+    exercise_levels VARCHAR, acceptance_conditions VARCHAR, materials VARCHAR,
+    statutory_limit VARCHAR, promised_limit VARCHAR, fee_charged BOOLEAN, fee_basis VARCHAR,
+    handling_type VARCHAR, is_online BOOLEAN, is_proxy BOOLEAN,
+    district_count INTEGER, site_count INTEGER,
+    PRIMARY KEY (version, site_level, catalog_code)
+);
+
+CREATE TABLE IF NOT EXISTS published.catalog_changes (
+    version INTEGER NOT NULL, site_level VARCHAR NOT NULL, catalog_code VARCHAR NOT NULL,
+    item_name VARCHAR, change VARCHAR NOT NULL,  -- 新增, 删除, 变更
+    detail VARCHAR
+);
+
+-- Every submitted item row, normalized and matched (rebuilt by each run that has new input).
+CREATE TABLE IF NOT EXISTS core.site_items (
+    district VARCHAR, town VARCHAR, community VARCHAR, site_level VARCHAR,
+    source_file VARCHAR, sheet VARCHAR, row_number INTEGER, file_sha256 VARCHAR,
+    raw_name VARCHAR, raw_code VARCHAR,
+    catalog_code VARCHAR, item_name VARCHAR,
+    match_method VARCHAR, match_score DOUBLE, match_evidence VARCHAR,
+    runner_up_code VARCHAR, runner_up_score DOUBLE, candidates VARCHAR,
+    name_text VARCHAR, name_key VARCHAR, name_qualifier VARCHAR, name_situations VARCHAR,
+    code_kind VARCHAR, basic_code VARCHAR, code_issue VARCHAR,
+    raw_item_type VARCHAR, item_type_code VARCHAR, item_type VARCHAR,
+    legal_basis VARCHAR, raw_exercise_levels VARCHAR, exercise_level_codes VARCHAR, exercise_levels VARCHAR, exercise_levels_unknown VARCHAR,
+    acceptance_conditions VARCHAR, raw_materials VARCHAR, materials VARCHAR, material_count INTEGER, materials_key VARCHAR,
+    statutory_limit VARCHAR, statutory_days DOUBLE, statutory_unit VARCHAR, statutory_immediate BOOLEAN, statutory_issue VARCHAR,
+    promised_limit VARCHAR, promised_days DOUBLE, promised_unit VARCHAR, promised_immediate BOOLEAN, promised_issue VARCHAR,
+    fee VARCHAR, fee_charged BOOLEAN, fee_amount_yuan DOUBLE, fee_basis VARCHAR,
+    raw_handling_type VARCHAR, handling_type_code VARCHAR, handling_type VARCHAR,
+    online VARCHAR, is_online BOOLEAN, proxy VARCHAR, is_proxy BOOLEAN,
+    note VARCHAR, extras VARCHAR
+);
+
+-- The site items of the published version (replaced at each publish).
+CREATE TABLE IF NOT EXISTS published.site_items AS SELECT * FROM core.site_items WITH NO DATA;

@@ -1,0 +1,37 @@
+-- The product's API: staff query these views; their columns are documented in the README.
+CREATE OR REPLACE VIEW main.submissions AS
+SELECT f.district, f.source_file, f.file_sha256, f.size_bytes, f.status, f.row_count,
+       f.good_sha256 IS NOT NULL AND f.good_sha256 <> f.file_sha256 AS using_previous_version,
+       f.read_run_id, f.read_at
+FROM landing.files f;
+
+CREATE OR REPLACE VIEW main.site_items AS SELECT * FROM core.site_items;
+
+CREATE OR REPLACE VIEW main.review_queue AS
+SELECT name_key, any_value(raw_name ORDER BY row_number) AS raw_name, basic_code,
+       any_value(match_method) AS match_method,
+       max(match_score) AS best_score,
+       any_value(candidates) AS candidates,
+       any_value(match_evidence) AS match_evidence,
+       count(*) AS row_count,
+       count(DISTINCT district) AS district_count,
+       string_agg(DISTINCT district, '、' ORDER BY district) AS districts,
+       string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files
+FROM core.site_items
+WHERE match_method IN ('review', 'none')
+GROUP BY name_key, basic_code;
+
+CREATE OR REPLACE VIEW main.runs AS SELECT * FROM audit.runs;
+
+CREATE OR REPLACE VIEW main.findings AS
+SELECT * FROM audit.findings
+WHERE run_id = (SELECT run_id FROM audit.runs WHERE status IN ('published', 'blocked')
+                ORDER BY started_at DESC LIMIT 1);
+
+CREATE OR REPLACE VIEW main.catalog_versions AS SELECT * FROM published.catalog_versions;
+
+CREATE OR REPLACE VIEW main.catalog AS
+SELECT * FROM published.catalog_items
+WHERE version = (SELECT max(version) FROM published.catalog_versions);
+
+CREATE OR REPLACE VIEW main.catalog_changes AS SELECT * FROM published.catalog_changes;
