@@ -15,7 +15,7 @@ class Duration:
     issue: str = ""  # empty | unit_missing | not_applicable | unparsed
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+|半"
 _UNITS = r"个?(?:工作日|自然日|日历日|日|天|月|周|星期|小时)"
 _AMOUNT = re.compile(rf"({_NUMBER})(?:\s*[-~至到]\s*({_NUMBER}))?\s*({_UNITS})")
@@ -27,9 +27,7 @@ _IMMEDIATE = re.compile(
 _NOT_APPLICABLE = frozenset({"无", "/", "-", "—", "无时限", "不适用", "无限制", "暂无", "不限"})
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 # Words around a limit that say nothing beyond the number and unit.
-_FILLER = re.compile(
-    r"^(?:内|以内|之内|办结|完成|办理|办完|[,;:。.、\s])+|(?:[,;:。.、\s])+$"
-)
+_FILLER = re.compile(r"^(?:内|以内|之内|办结|完成|办理|办完|[,;:。.、\s])+|[,;:。.、\s]+$")
 _UNIT_DAYS = {
     "工作日": (1, "工作日"),
     "自然日": (1, "自然日"),
@@ -85,22 +83,21 @@ def parse_duration(value) -> Duration:
     bracket_note = _join_notes(*(m.strip() for m in _BRACKETED.findall(text)))
     core = _BRACKETED.sub("", text)
 
-    if _IMMEDIATE.search(core) and not _AMOUNT.search(core):
-        return Duration(0.0, immediate=True, note=bracket_note)
-
     m = _AMOUNT.search(core)
-    if m is None and _SAME_DAY.search(core):
-        return Duration(1.0, "工作日", note=_join_notes(text))
     if m is None:
+        if _IMMEDIATE.search(core):
+            return Duration(0.0, immediate=True, note=bracket_note)
+        if _SAME_DAY.search(core):
+            return Duration(1.0, "工作日", note=text)
         if _BARE_NUMBER.fullmatch(core):
             days = float(core)
             return Duration(days, immediate=days == 0, note=bracket_note, issue="unit_missing")
-        return Duration(None, note=bracket_note or text, issue="unparsed")
+        return Duration(None, note=bracket_note, issue="unparsed")
 
     low, high, unit_word = m[1], m[2], m[3].lstrip("个")
     number = _number(high or low)
     if number is None:
-        return Duration(None, note=text, issue="unparsed")
+        return Duration(None, note=bracket_note, issue="unparsed")
     factor, unit = _UNIT_DAYS[unit_word]
     days = round(number * factor, 4)
     conversion = m[0] if unit_word in _CONVERTED_UNITS or high else ""

@@ -71,10 +71,16 @@ def detect_header(sheet: Sheet, synonyms: dict[str, str]) -> HeaderMap | None:
     best_index, best = None, {}
     for index in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
         mapped = _map_row(_filled_header_row(sheet, index), synonyms)
-        if len(mapped) > len(best):
+        # Only a row naming the item can be the header (a two-row header's second line may name more).
+        if "item_name" in mapped and len(mapped) > len(best):
             best_index, best = index, mapped
-    if best_index is None or len(best) < MIN_MAPPED_FIELDS or "item_name" not in best:
+    if best_index is None or len(best) < MIN_MAPPED_FIELDS:
         return None
+    name_col = best["item_name"]
+    if any(r0 == best_index - 1 and r1 >= best_index and c0 <= name_col <= c1 for r0, c0, r1, c1 in sheet.merged):
+        # The second line of a two-row header (事项名称 merged down over it): start at the first line.
+        best_index -= 1
+        best = _map_row(_filled_header_row(sheet, best_index), synonyms)
     upper = _filled_header_row(sheet, best_index)
     columns = dict(best)
     header_rows = [best_index]

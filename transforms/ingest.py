@@ -12,7 +12,9 @@ from transforms.headers import detect_header
 from transforms.readers import read_file
 from transforms.tables import extract_table
 
-SKIPPED_SHEET_WORDS = ("说明", "目录", "封面", "填报要求", "示例", "模板说明")
+SKIPPED_SHEET_WORDS = ("说明", "封面", "填报要求", "示例", "模板说明")
+# Skipped only as the whole name: "便民服务事项目录" is the data sheet, "目录" a table of contents.
+SKIPPED_SHEET_NAMES = ("目录",)
 LANDING_COLUMNS = (
     ["district", "source_file", "file_sha256", "sheet", "row_number"]
     + [f.name for f in SUBMISSION_FIELDS]
@@ -93,7 +95,8 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     path_town = town_from_path(source_file, towns)
     frames = []
     for sheet in result.sheets:
-        if sheet.name and any(word in sheet.name for word in SKIPPED_SHEET_WORDS):
+        if sheet.name and (any(word in sheet.name for word in SKIPPED_SHEET_WORDS)
+                           or sheet.name.strip() in SKIPPED_SHEET_NAMES):
             continue
         if not any(any(c.strip() for c in row) for row in sheet.rows):
             continue
@@ -119,15 +122,17 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     if frames:
         rows = pd.concat(frames, ignore_index=True)
     else:
-        rows = pd.DataFrame({c: pd.Series(dtype="str") for c in LANDING_COLUMNS})
+        # Without the three provenance columns: they are inserted below for both branches.
+        rows = pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "str")
+                             for c in LANDING_COLUMNS[3:]})
         if not any(f.severity == "error" for f in findings):
             findings.append(FileFinding(
                 "no_item_rows",
                 f"文件中没有可读取的事项行：未找到含'{LABELS['item_name']}'列的表格，或表格为空。",
             ))
-    rows.insert(0, "file_sha256", digest)
-    rows.insert(0, "source_file", source_file)
-    rows.insert(0, "district", district)
+    rows["file_sha256"] = digest
+    rows["source_file"] = source_file
+    rows["district"] = district
     return IngestResult(district, source_file, digest, rows[LANDING_COLUMNS], findings)
 
 

@@ -5,10 +5,9 @@ items, but 燃气经营许可证(变更) is the item 燃气经营许可证 in th
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from transforms.text import clean_text, to_simplified, unify_brackets
+from transforms.text import clean_text, recompose, to_simplified, unify_brackets
 
 
 @dataclass(frozen=True)
@@ -26,9 +25,8 @@ _PAREN = re.compile("[()]")
 _NON_WORD = re.compile(r"[\W_]+")
 # A space survives only between two ASCII letters/digits ("IC 卡" → "IC卡", "ABC 123" stays).
 _LOOSE_SPACE = re.compile(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])")
-_EDGE_CHARS = r"\s\-—_,，、.。:：;；/·"
-_EDGES = re.compile(f"^[{_EDGE_CHARS}]+|[{_EDGE_CHARS}]+$")
-_EMPTY_PLAIN = re.compile(f"[{_EDGE_CHARS}]*")
+_EDGE_CHARS = " \n-—_,，、.。:：;；/·"  # stripped from the ends of a name
+_SIMPLE_GROUP = re.compile(r"\(([^()]*)\)")
 _LEADING_ENUM = re.compile(r"^(?:\d{1,3}[.、]|[一二三四五六七八九十]{1,3}、)(?=\D)")
 _ENUM_GROUP = re.compile(r"\d{1,3}|[一二三四五六七八九十]{1,3}")
 
@@ -40,31 +38,31 @@ _LEVEL_ONE = (
     r"(?:及以上|以上|及以下|以下)?(?:行使|权限|实施|办理|事权|审批|受理|执行|管理)?"
 )
 _LEVEL = re.compile(rf"{_LEVEL_ONE}(?:[、/,和及与或]{_LEVEL_ONE})*")
-_SITUATION = re.compile(
+_SITUATION = (
     r"(?:遗失|丢失|损坏|到期)?"
     r"(?:新办|新设|新申请|首次申请|首次办理|首次|初次申请|初次|设立|开办|变更|延续|延期|补办|补发|补领|补证"
     r"|换发|换证|换领|注销|撤销|迁入|迁出|转入|转出|转移|重新申请|恢复|暂停|终止|停止|增项|年检|年审)"
     r"(?:登记|申请|办理|手续)?"
 )
+_SITUATIONS = re.compile(rf"{_SITUATION}(?:[、/,和及或与]{_SITUATION})*")
 _SITUATION_SPLIT = re.compile("[、/,和及或与]")
 
 
 def _tidy(s: str) -> str:
     if " " in s:
         s = _LOOSE_SPACE.sub("", " ".join(s.split()))
-    return _EDGES.sub("", s)
+    return s.strip(_EDGE_CHARS)
 
 
 def _finish(text: str) -> str:
-    text = _strip_leading_enumeration(text)
-    if not text.isascii():
-        # Dropping spaces or brackets may join a letter and a combining mark: recompose them.
-        text = unicodedata.normalize("NFKC", text)
-    return text
+    return recompose(_strip_leading_enumeration(text))
 
 
 def _segments(s: str) -> list[tuple[bool, str]]:
     """Plain text and top-level bracket groups (inner text); stray ')' dropped, open '(' closed."""
+    parts = _SIMPLE_GROUP.split(s)
+    if not any("(" in p or ")" in p for p in parts[::2]):  # the usual case: no nesting, balanced
+        return [(i % 2 == 1, p) for i, p in enumerate(parts)]
     segments: list[tuple[bool, str]] = []
     depth = open_at = plain_start = 0
     for m in _PAREN.finditer(s):
@@ -90,15 +88,13 @@ def _segments(s: str) -> list[tuple[bool, str]]:
 
 
 def _strip_leading_enumeration(s: str) -> str:
-    while True:
-        stripped = _tidy(_LEADING_ENUM.sub("", s, count=1))
-        if stripped == s:
-            return s
-        s = stripped
+    while _LEADING_ENUM.match(s):
+        s = _tidy(_LEADING_ENUM.sub("", s, count=1))
+    return s
 
 
 def _is_empty_plain(segment: tuple[bool, str]) -> bool:
-    return not segment[0] and _EMPTY_PLAIN.fullmatch(segment[1]) is not None
+    return not segment[0] and not segment[1].strip(_EDGE_CHARS)
 
 
 def normalize_name(value) -> NameParts:
@@ -125,7 +121,7 @@ def normalize_name(value) -> NameParts:
             guide = True
         elif _LEVEL.fullmatch(compact):
             levels.append(compact)
-        elif all(_SITUATION.fullmatch(p) for p in _SITUATION_SPLIT.split(compact)):
+        elif _SITUATIONS.fullmatch(compact):
             situations.extend(p for p in _SITUATION_SPLIT.split(compact) if p not in situations)
         else:
             kept.append((True, inner))

@@ -5,6 +5,7 @@ a column are filled into every row of their merged block; unmapped columns are k
 """
 
 import json
+import re
 from dataclasses import dataclass
 
 from transforms.fields import SUBMISSION_FIELDS
@@ -14,6 +15,11 @@ from transforms.readers import Sheet
 FILL_DOWN_FIELDS = ("town", "community", "site_level")
 # A row with neither name nor code still counts as an item row when it fills this many elements.
 MIN_ELEMENTS_WITHOUT_NAME = 3
+# A note under the table that lands in the name column: "填表人：张三", "注：以上事项…".
+_NOTE = re.compile(
+    r"^\s*(?:注|备注|说明|填表说明|填报说明|填表人|填报人|填表单位|填报单位|审核人|负责人|联系人|联系电话"
+    r"|制表人?|制表日期|填表日期|填报日期|合计|共计|总计)\s*\d*\s*[:：]"
+)
 
 
 @dataclass
@@ -40,9 +46,12 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
     name_col = columns.get("item_name")
     code_col = columns.get("item_code")
     element_cols = [c for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f != "seq"]
+    wide_rows = _rows_merged_across(sheet, columns)
     keep: list[int] = []
     for index in range(header.first_data_index, len(sheet.rows)):
         row = sheet.rows[index]
+        if not _cell(row, code_col).strip() and (index in wide_rows or _NOTE.match(_cell(row, name_col))):
+            continue  # a note under the table, landed in the name column
         if _cell(row, name_col).strip() or _cell(row, code_col).strip():
             keep.append(index)
         elif sum(1 for c in element_cols if _cell(row, c).strip()) >= MIN_ELEMENTS_WITHOUT_NAME:
@@ -59,6 +68,15 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
             for r in rows
         ]
     return SheetTable([sheet.row_numbers[i] for i in keep], out, extras)
+
+
+def _rows_merged_across(sheet: Sheet, columns: dict[str, int]) -> set[int]:
+    """Rows holding one cell merged across every mapped column: notes, never items."""
+    if not columns:
+        return set()
+    first_col, last_col = min(columns.values()), max(columns.values())
+    return {r for r0, c0, r1, c1 in sheet.merged if c0 <= first_col and c1 >= last_col and c1 > c0
+            for r in range(r0, r1 + 1)}
 
 
 def _cell(row: list[str], col: int | None) -> str:

@@ -16,6 +16,7 @@ _INVISIBLE = re.compile(
 
 _OPENING = "【〔〖[{［｛〘〚"
 _CLOSING = "】〕〗]}］｝〙〛"
+_ODD_BRACKET = re.compile("[" + re.escape(_OPENING + _CLOSING + "\\") + "]")
 _BRACKETS = str.maketrans({**{c: "(" for c in _OPENING}, **{c: ")" for c in _CLOSING}, "\\": "/"})
 
 
@@ -38,11 +39,21 @@ def clean_text(value) -> str:
         return ""
     if not s.isprintable():
         s = _INVISIBLE.sub("", s)
-    s = unicodedata.normalize("NFKC", s)
+    s = _nfkc(s)
     if not s or (s.isprintable() and "  " not in s and s[0] != " " and s[-1] != " "):
         return s
     lines = (" ".join(line.split()) for line in s.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _nfkc(s: str) -> str:
+    # is_normalized's quick check is ~30× cheaper than normalize() on already-normal CJK text.
+    return s if unicodedata.is_normalized("NFKC", s) else unicodedata.normalize("NFKC", s)
+
+
+def recompose(s: str) -> str:
+    """NFKC again after characters were removed (a letter may now meet its combining mark)."""
+    return _nfkc(s)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +82,7 @@ def to_simplified(s: str) -> str:
 
 def unify_brackets(s: str) -> str:
     """【】[]〔〕{} (and full-width forms) → (); backslash → slash. Run after NFKC."""
-    return s.translate(_BRACKETS)
+    return s.translate(_BRACKETS) if _ODD_BRACKET.search(s) else s
 
 
 def normal_form(value) -> str:

@@ -11,31 +11,30 @@ import random
 import re
 
 LEVEL_QUALIFIERS = ("(县级)", "（县级行使）", "（县级权限）", "(市级/县级)", "（市级/县级）", "（指引）", "（县级）")
-SITUATION_QUALIFIERS = ("（新办）", "（首次申请）", "（申请）")
+SITUATION_QUALIFIERS = ("（新办）", "（首次申请）")
 DROPPABLE_WORDS = ("基本", "申请", "办理", "服务")
 INVISIBLE = ("\u200b", "\ufeff", "\u200c", "\u2060")
 SPACES = (" ", "\u3000", "  ", "\u00a0")
 GBK_SPACES = (" ", "\u3000", "  ")  # no-break space is not in GBK
-TYPE_SPELLINGS = {
-    "行政许可": ("许可", "行政许可事项"),
-    "行政处罚": ("处罚",),
-    "行政强制": ("强制",),
-    "行政征收": ("征收",),
-    "行政给付": ("给付", "行政给付类"),
-    "行政检查": ("检查",),
-    "行政确认": ("确认", "行政确认类"),
-    "行政奖励": ("奖励",),
-    "行政裁决": ("裁决",),
-    "其他行政权力": ("其他权力", "其他类", "其它行政权力"),
-    "公共服务": ("公共服务事项", "公共服务类"),
-    "行政备案": ("备案",),
+TYPE_SPELLINGS = {  # local spellings seen in practice (most are in seeds/vocabularies.csv)
+    "行政许可": ("许可", "行政许可事项", "行政审批"),
+    "行政处罚": ("处罚", "行政处罚事项"),
+    "行政强制": ("强制", "行政强制事项"),
+    "行政征收": ("征收", "行政征收事项"),
+    "行政给付": ("给付", "行政给付类", "行政给付事项"),
+    "行政检查": ("检查", "行政检查事项"),
+    "行政确认": ("确认", "行政确认类", "行政确认事项"),
+    "行政奖励": ("奖励", "行政奖励事项"),
+    "行政裁决": ("裁决", "行政裁决事项"),
+    "其他行政权力": ("其他权力", "其他职权", "其他行政权力事项"),
+    "公共服务": ("公共服务事项", "公共服务类", "公共服务类事项"),
+    "行政备案": ("备案", "行政备案事项"),
 }
 FEE_NO = ("不收费", "免费", "无", "0元", "×", "N")
-FEE_YES = ("收费", "√", "Y", "是（按标准收取）")
+FEE_YES = ("收费", "√", "Y")
 FLAG_YES = ("√", "Y", "有", "可以")
-FLAG_NO = ("×", "N", "无", "不可以")
+FLAG_NO = ("×", "N", "无", "不可")
 IMMEDIATE = ("当场办结", "即时办结", "立即办结", "当场办理")
-_DIGITS = "0123456789"
 _CN_DIGITS = "零一二三四五六七八九"
 _DURATION = re.compile(r"^(\d+)(个工作日|个自然日|日|天)(.*)$")
 
@@ -99,19 +98,19 @@ def fullwidth_name(name: str) -> str | None:
     return out if out != name else None
 
 
+_DOCUMENT = re.compile(r"(?<![认验论保签])证[明书]?")
+_LEADING_VERBS = ("办理", "核发", "签发", "申领", "发放", "出具", "开具", "换发", "补发")
+
+
 def booktitle(rng: random.Random, name: str) -> str | None:
-    """Add 《》 around a document name inside the item name, or drop them when already there."""
+    """Wrap the document an item is about in 《》 (残疾人证迁移 -> 《残疾人证》迁移), or drop 《》."""
     if "《" in name:
         return name.replace("《", "").replace("》", "")
-    m = re.search(r"((?:[\u4e00-\u9fff]{0,6})(?:证明|证书|许可证|登记证|手册|优待证|证))", name)
-    if not m or m.end() - m.start() < 3:
+    m = _DOCUMENT.search(name)
+    if not m:
         return None
-    start = m.start()
-    for verb in ("核发", "签发", "办理", "申领", "发放", "出具", "开具", "换发", "补发"):
-        k = name.find(verb, start, m.end())
-        if k >= 0:
-            start = k + len(verb)
-    if m.end() - start < 2:
+    start = next((len(v) for v in _LEADING_VERBS if name.startswith(v)), 0)
+    if not 2 <= m.end() - start <= 14 or any(c in name[start:m.end()] for c in "()（）、"):
         return None
     return name[:start] + "《" + name[start:m.end()] + "》" + name[m.end():]
 
@@ -121,7 +120,7 @@ def drop_or_add_word(rng: random.Random, name: str) -> str | None:
     for word in DROPPABLE_WORDS:
         if word in name and len(name) > len(word) + 3:
             return name.replace(word, "", 1)
-    if not name.startswith("办理") and rng.random() < 0.5:
+    if not any(v in name for v in ("办理", "出具", "开具")) and rng.random() < 0.5:
         return "办理" + name
     return None
 

@@ -37,8 +37,10 @@ FILE_STEMS = ("{town}便民服务事项清单", "{district}{town}便民服务事
               "{town}便民服务事项清单（2026年11月）")
 SCALES = {
     # towns per district, communities per town, share of the level's catalog items a site lists
-    "small": {"towns": (1, 2), "communities": (2, 3), "town_share": (0.85, 0.97), "community_items": (80, 150)},
-    "city": {"towns": None, "communities": (15, 27), "town_share": (0.85, 0.97), "community_items": (80, 150)},
+    # small: one town per district (two for the one-file-per-district shape 8), ≈5–6k rows
+    "small": {"towns": 1, "communities": (2, 3), "town_share": (0.75, 0.9), "community_items": (80, 150)},
+    # city: every town, ≈22 communities each (≈3,000), ≈0.4 M rows
+    "city": {"towns": None, "communities": (16, 29), "town_share": (0.75, 0.9), "community_items": (95, 150)},
 }
 
 
@@ -112,7 +114,12 @@ def make_profile(rng: random.Random, shape: int, ref: RefData) -> Profile:
 
 
 def _noise_context(ref: RefData, profile: Profile) -> NoiseContext:
-    names = {c["item_name"] for c in ref.catalog} | {a for v in ref.aliases.values() for a in v}
+    names: dict[str, frozenset[str]] = {}
+    for c in ref.catalog:
+        names[c["item_name"]] = names.get(c["item_name"], frozenset()) | {c["item_code"]}
+    for code, aliases in ref.aliases.items():
+        for a in aliases:
+            names[a] = names.get(a, frozenset()) | {code}
     bracketed = {
         base for base in (c["item_name"] for c in ref.catalog)
         if any(o["item_name"] != base and o["item_name"].startswith((base + "（", base + "("))
@@ -121,7 +128,7 @@ def _noise_context(ref: RefData, profile: Profile) -> NoiseContext:
     return NoiseContext(
         columns=frozenset(profile.columns), gbk=profile.encoding == "gbk",
         excel_numbers=profile.shape == 10, materials_newlines=profile.shape == 9,
-        names=frozenset(names), bracketed_bases=frozenset(bracketed),
+        names=names, bracketed_bases=frozenset(bracketed),
     )
 
 
@@ -136,8 +143,7 @@ def _site(rng: random.Random, district: District, town: str, community: str) -> 
     )
 
 
-def _fill(rng: random.Random, site: Site, items: list[dict], ref: RefData, ctx: NoiseContext) -> None:
-    codes = {c["item_code"] for c in ref.catalog}
+def _fill(rng: random.Random, site: Site, items: list[dict], ref: RefData, ctx: NoiseContext, codes: set[str]) -> None:
     rows = [catalog_row(rng, item, site, ref.catalog, ref.aliases.get(item["item_code"], []), ctx)
             for item in items]
     n_local = sum(1 for _ in range(len(items)) if rng.random() < defects.NOT_IN_CATALOG_RATE)
@@ -170,7 +176,10 @@ def plan_district(ref: RefData, district: District, shape: int, scale: str, seed
     village_items = [c for c in ref.catalog if COMMUNITY_LEVEL in c.get("site_level", "")]
     towns = list(district.towns)
     if conf["towns"]:
-        towns = sorted(rng.sample(towns, min(len(towns), rng.randint(*conf["towns"]))), key=towns.index)
+        n = conf["towns"] + (1 if shape == 8 else 0)
+        towns = sorted(rng.sample(towns, min(len(towns), n)), key=towns.index)
+    order = {c["item_code"]: i for i, c in enumerate(ref.catalog)}
+    codes = set(order)
     plans = []
     for town, kind in towns:
         names = places.site_names(rng, rng.randint(*conf["communities"]), kind, district.name in URBAN)
@@ -183,8 +192,7 @@ def plan_district(ref: RefData, district: District, shape: int, scale: str, seed
             else:
                 share = rng.uniform(*conf["town_share"])
                 chosen = [c for c in town_items if rng.random() < share]
-            order = {c["item_code"]: i for i, c in enumerate(ref.catalog)}
             chosen.sort(key=lambda c: order[c["item_code"]])
-            _fill(rng, site, chosen, ref, ctx)
+            _fill(rng, site, chosen, ref, ctx, codes)
         plans.append(TownPlan(town, sites))
     return DistrictPlan(district, profile, plans)

@@ -12,14 +12,15 @@ from functools import lru_cache
 
 from . import defects, mess
 
-# Per-row noise rates, each drawn independently where the variation applies.
+# Per-row noise rates, each drawn independently. Those marked "applicable" are rates among the
+# rows the variation can apply to (an alias exists, the name holds brackets or digits …).
 NOISE_RATES = {
-    "name_alias": 0.03,
-    "name_dropped_word": 0.03,
-    "name_booktitle": 0.02,
+    "name_alias": 0.15,  # applicable: the item has aliases in aliases.csv
+    "name_dropped_word": 0.03,  # applicable: a filler word to drop (基本…) or 办理 to add
+    "name_booktitle": 0.1,  # applicable: a document name (…证明, …证) to wrap in 《》, or 《》 to drop
     "name_qualifier": 0.04,
-    "name_brackets": 0.03,
-    "name_fullwidth": 0.3,  # of the few names holding ASCII digits or letters
+    "name_brackets": 0.3,  # applicable: the name (or its added qualifier) holds brackets
+    "name_fullwidth": 0.3,  # applicable: the name holds ASCII digits or letters
     "name_traditional": 0.03,
     "name_spaces": 0.03,
     "name_invisible": 0.015,
@@ -58,7 +59,7 @@ class NoiseContext:
     gbk: bool  # the district writes GBK: only GBK-encodable characters
     excel_numbers: bool  # codes go into number cells (shape 10)
     materials_newlines: bool  # shape 9
-    names: frozenset[str]  # every catalog name and alias, to keep name variations unambiguous
+    names: dict[str, frozenset[str]]  # catalog name or alias -> its codes, to keep variations unambiguous
     bracketed_bases: frozenset[str]  # catalog names that have situation variants X（…）
 
 
@@ -77,6 +78,11 @@ def gbk_ok(text: str) -> bool:
     return True
 
 
+def _owned(ctx: NoiseContext, name: str, code: str) -> bool:
+    """True when `name` names no catalog item other than `code`."""
+    return ctx.names.get(name, frozenset()) <= {code}
+
+
 def _hit(rng: random.Random, tag: str) -> bool:
     return rng.random() < NOISE_RATES[tag]
 
@@ -89,28 +95,26 @@ def _name_noise(rng: random.Random, name: str, code: str, aliases: list[str], ct
         tags.append("name_alias")
     if _hit(rng, "name_dropped_word"):
         new = mess.drop_or_add_word(rng, name)
-        if new and new not in ctx.names:
+        if new and _owned(ctx, new, code):
             name = new
             tags.append("name_dropped_word")
-    if _hit(rng, "name_booktitle"):
-        new = mess.booktitle(rng, name)
-        if new and new.replace("《", "").replace("》", "") not in ctx.names - {clean, name}:
+    new = mess.booktitle(rng, name)
+    if new and _hit(rng, "name_booktitle"):
+        if _owned(ctx, new.replace("《", "").replace("》", ""), code):
             name = new
             tags.append("name_booktitle")
-    if _hit(rng, "name_qualifier"):
+    if _hit(rng, "name_qualifier") and "级）" not in name and "级)" not in name:
         plain = not any(c in name for c in "()（）")
         name = mess.add_qualifier(rng, name, situation_ok=plain and clean not in ctx.bracketed_bases)
         tags.append("name_qualifier")
-    if _hit(rng, "name_brackets"):
-        new = mess.mix_brackets(rng, name)
-        if new:
-            name = new
-            tags.append("name_brackets")
-    if _hit(rng, "name_fullwidth"):
-        new = mess.fullwidth_name(name)
-        if new:
-            name = new
-            tags.append("name_fullwidth")
+    new = mess.mix_brackets(rng, name)
+    if new and _hit(rng, "name_brackets"):
+        name = new
+        tags.append("name_brackets")
+    new = mess.fullwidth_name(name)
+    if new and _hit(rng, "name_fullwidth"):
+        name = new
+        tags.append("name_fullwidth")
     if _hit(rng, "name_traditional"):
         new = _s2t().convert(name)
         if new != name and (not ctx.gbk or gbk_ok(new)):

@@ -1,0 +1,135 @@
+"""The nightly refresh end to end on the small sample city, under one Prefect test server."""
+
+import shutil
+
+import duckdb
+import openpyxl
+import pytest
+
+from flows.refresh import nightly_refresh
+from flows.scoring import score
+from warehouse.reference import CATALOG_SEED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def first_run(small_city, tmp_path_factory, prefect_harness):
+    base = tmp_path_factory.mktemp("refresh")
+    inbox = base / "inbox"
+    shutil.copytree(small_city / "inbox", inbox)
+    paths = {"inbox": str(inbox), "warehouse": str(base / "mulu.duckdb"), "out": str(base / "out")}
+    summary = nightly_refresh(**paths)
+    return base, paths, summary
+
+
+def query(warehouse, sql):
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_first_run_publishes_version_1_with_every_row(first_run, small_city):
+    base, paths, summary = first_run
+    truth_rows = sum(1 for _ in open(small_city / "truth.csv", encoding="utf-8-sig")) - 1
+    assert summary["status"] == "published"
+    assert summary["version"] == 1
+    assert summary["rows_total"] == truth_rows
+    [(rows, without_method)] = query(paths["warehouse"],
+                                     "SELECT count(*), count(*) FILTER (WHERE match_method IS NULL) FROM site_items")
+    assert rows == truth_rows and without_method == 0
+
+
+def test_match_accuracy_against_truth(first_run, small_city):
+    _, paths, _ = first_run
+    figures = score(paths["warehouse"], small_city / "truth.csv")
+    assert figures["rows_in_site_items"] == figures["truth_rows"]
+    assert figures["precision"] >= 0.99
+    assert figures["auto_match_rate"] >= 0.90
+
+
+def test_catalog_has_both_levels_and_standard_elements(first_run):
+    _, paths, _ = first_run
+    levels = dict(query(paths["warehouse"], "SELECT site_level, count(*) FROM catalog GROUP BY 1"))
+    assert set(levels) == {"镇(街道)", "村(社区)"}
+    [(missing,)] = query(paths["warehouse"],
+                         "SELECT count(*) FROM catalog WHERE item_name IS NULL OR legal_basis IS NULL OR materials IS NULL")
+    assert missing == 0
+    [(versions,)] = query(paths["warehouse"], "SELECT count(*) FROM catalog_versions")
+    assert versions == 1
+
+
+def test_published_files_open_in_real_readers(first_run):
+    base, _, _ = first_run
+    out = base / "out"
+    workbook = openpyxl.load_workbook(out / "便民服务事项指导目录清单.xlsx", read_only=True)
+    assert workbook.sheetnames == ["镇(街道)", "村(社区)"]
+    header = next(workbook["镇(街道)"].iter_rows(max_row=1, values_only=True))
+    assert header[:3] == ("事项编码", "事项名称", "事项类型")
+    assert (out / "便民服务事项指导目录清单.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    [(parquet_rows,)] = duckdb.sql(
+        f"SELECT count(*) FROM '{(out / '便民服务事项指导目录清单.parquet').as_posix()}'").fetchall()
+    assert parquet_rows > 0
+    reports = sorted(p.name for p in (out / "reports").iterdir())
+    assert len(reports) == 10 and all(name.endswith("_一次告知.xlsx") for name in reports)
+    report = openpyxl.load_workbook(out / "reports" / reports[0], read_only=True)
+    assert report.sheetnames == ["汇总", "问题清单"]
+
+
+def test_findings_point_at_file_sheet_and_row(first_run):
+    _, paths, _ = first_run
+    rows = query(paths["warehouse"], """
+        SELECT count(*), count(*) FILTER (WHERE row_number IS NULL), count(DISTINCT rule)
+        FROM findings WHERE severity = 'error'""")
+    errors, without_row, rules = rows[0]
+    assert errors > 0 and without_row == 0 and rules >= 5
+
+
+def test_second_run_with_nothing_new_skips_the_work(first_run):
+    _, paths, _ = first_run
+    summary = nightly_refresh(**paths)
+    assert summary["status"] == "unchanged"
+    assert summary["version"] == 1
+    assert summary["files_read"] == 0
+
+
+def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
+    base, paths, _ = first_run
+    inbox = base / "inbox"
+    district = "莱西市"
+    [(before,)] = query(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
+    victim = sorted((inbox / district).rglob("*.xlsx"))[0]
+    victim.write_bytes(b"PK\x03\x04 this is not a workbook")  # the same path, now corrupt
+    (inbox / district / "空文件.csv").write_bytes(b"")
+    (inbox / district / "说明.csv").write_text("这不是一个事项表\n只是一段说明\n", encoding="utf-8")
+
+    summary = nightly_refresh(**paths)
+
+    assert summary["status"] == "published"
+    [(after,)] = query(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
+    assert after == before
+    findings = query(paths["warehouse"], f"""
+        SELECT source_file, rule FROM findings WHERE district = '{district}' AND row_number IS NULL""")
+    by_file = {source.split("/")[-1]: rule for source, rule in findings}
+    assert by_file[victim.name] == "file_corrupt"
+    assert by_file["空文件.csv"] == "file_empty"
+    assert by_file["说明.csv"] in ("header_not_found", "no_item_rows")
+
+
+def test_a_failed_publish_audit_keeps_the_last_good_version(first_run, tmp_path):
+    _, paths, _ = first_run
+    [(published_before,)] = query(paths["warehouse"], "SELECT max(version) FROM catalog_versions")
+    lines = CATALOG_SEED.read_text(encoding="utf-8-sig").splitlines()
+    shrunk = tmp_path / "half_catalog.csv"
+    shrunk.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8-sig")
+
+    summary = nightly_refresh(**paths, catalog=str(shrunk))
+
+    assert summary["status"] == "blocked"
+    assert any("减少超过" in reason for reason in summary["reasons"])
+    [(published_after,)] = query(paths["warehouse"], "SELECT max(version) FROM catalog_versions")
+    assert published_after == published_before
+    [(status,)] = query(paths["warehouse"], "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1")
+    assert status == "blocked"
