@@ -5,7 +5,7 @@ lists in code (expectations/suites.py), so a rule and its message are edited in 
 Columns named here come from the validation frame (warehouse/checks.py).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -17,67 +17,63 @@ class Rule:
     message: str  # Chinese, names the problem
     hint: str  # Chinese, says how to fix it
     severity: str = "error"
-    value_column: str | None = None  # the column whose value is shown as 填报值
-    extra: dict = field(default_factory=dict)
 
 
 REQUIRED_ELEMENTS = {
-    # field: (column in the validation frame holding the submitted text, label)
-    "item_name": ("raw_name", "事项名称"),
-    "item_code": ("raw_code", "事项编码"),
-    "item_type": ("item_type_raw", "事项类型"),
-    "legal_basis": ("legal_basis", "设定依据"),
-    "exercise_levels": ("exercise_levels_raw", "行使层级"),
-    "acceptance_conditions": ("acceptance_conditions", "受理条件"),
-    "materials": ("materials_raw", "申请材料"),
-    "statutory_limit": ("statutory_limit", "法定办结时限"),
-    "promised_limit": ("promised_limit", "承诺办结时限"),
-    "fee": ("fee", "是否收费"),
-    "handling_type": ("handling_type_raw", "办件类型"),
+    "item_name": "事项名称",
+    "item_code": "事项编码",
+    "item_type": "事项类型",
+    "legal_basis": "设定依据",
+    "exercise_levels": "行使层级",
+    "acceptance_conditions": "受理条件",
+    "materials": "申请材料",
+    "statutory_limit": "法定办结时限",
+    "promised_limit": "承诺办结时限",
+    "fee": "是否收费",
+    "handling_type": "办件类型",
 }
 
+# Row rules run over warehouse/checks.py's validation frame, one row per site item.
 ROW_RULES: list[Rule] = [
-    Rule(f"required.{name}", "ExpectColumnValuesToNotBeNull", {"column": column}, name,
+    Rule(f"required.{name}", "ExpectColumnValuesToNotBeNull", {"column": f"present_{name}"}, name,
          f"'{label}'未填写", f"请补充填写'{label}'（参照市级指导目录）")
-    for name, (column, label) in REQUIRED_ELEMENTS.items()
+    for name, label in REQUIRED_ELEMENTS.items()
 ] + [
     Rule("code.format", "ExpectColumnValuesToBeInSet",
          {"column": "code_kind", "value_set": ["basic", "implementation", "business", "local"]}, "item_code",
-         "事项编码格式不正确", "基本编码为12位（如000115015005）；请按目录填写，勿用科学计数法", value_column="raw_code"),
+         "事项编码格式不正确", "基本编码为12位（如000115015005）；请按目录填写，勿用科学计数法"),
     Rule("vocab.item_type", "ExpectColumnValuesToBeInSet", {"column": "item_type_known", "value_set": [True]},
-         "item_type", "事项类型不在标准类型中", "请填写标准类型，如'行政许可''公共服务''行政确认'", value_column="item_type_raw"),
+         "item_type", "事项类型不在标准类型中", "请填写标准类型，如'行政许可''公共服务''行政确认'"),
     Rule("vocab.exercise_levels", "ExpectColumnValuesToBeInSet", {"column": "levels_known", "value_set": [True]},
-         "exercise_levels", "行使层级无法识别", "请填写'县级''镇（乡、街道）级''村（社区）级'等，多个用逗号分隔",
-         value_column="exercise_levels_raw"),
+         "exercise_levels", "行使层级无法识别", "请填写'县级''镇（乡、街道）级''村（社区）级'等，多个用逗号分隔"),
     Rule("vocab.handling_type", "ExpectColumnValuesToBeInSet", {"column": "handling_type_known", "value_set": [True]},
-         "handling_type", "办件类型无法识别", "请填写'即办件'或'承诺件'", value_column="handling_type_raw"),
+         "handling_type", "办件类型无法识别", "请填写'即办件'或'承诺件'"),
     Rule("duration.statutory", "ExpectColumnValuesToBeInSet", {"column": "statutory_parsed", "value_set": [True]},
-         "statutory_limit", "法定办结时限无法识别", "请写成'20个工作日'或'即办'", value_column="statutory_limit"),
+         "statutory_limit", "法定办结时限无法识别", "请写成'20个工作日'或'即办'"),
     Rule("duration.promised", "ExpectColumnValuesToBeInSet", {"column": "promised_parsed", "value_set": [True]},
-         "promised_limit", "承诺办结时限无法识别", "请写成'5个工作日'或'即办'", value_column="promised_limit"),
+         "promised_limit", "承诺办结时限无法识别", "请写成'5个工作日'或'即办'"),
     Rule("duration.promised_le_statutory", "ExpectColumnPairValuesAToBeGreaterThanB",
          {"column_A": "statutory_days", "column_B": "promised_days", "or_equal": True,
           "ignore_row_if": "either_value_is_missing"}, "promised_limit",
-         "承诺办结时限长于法定办结时限", "承诺时限应不超过法定时限", value_column="promised_limit"),
+         "承诺办结时限长于法定办结时限", "承诺时限应不超过法定时限"),
     Rule("consistency.immediate", "ExpectColumnValuesToBeInSet", {"column": "immediate_consistent", "value_set": [True]},
          "handling_type", "承诺时限与办件类型不一致（即办应为即办件，非即办应为承诺件）",
-         "承诺时限为'即办'时办件类型填'即办件'，否则填'承诺件'", value_column="handling_type_raw"),
+         "承诺时限为'即办'时办件类型填'即办件'，否则填'承诺件'"),
     Rule("consistency.fee_basis", "ExpectColumnValuesToBeInSet", {"column": "fee_basis_ok", "value_set": [True]},
-         "fee_basis", "收费事项未填写收费依据", "收费的事项请填写收费依据（文件名称及文号）", value_column="fee"),
+         "fee_basis", "收费事项未填写收费依据", "收费的事项请填写收费依据（文件名称及文号）"),
     Rule("site.duplicate", "ExpectColumnValuesToBeInSet", {"column": "first_at_site", "value_set": [True]},
-         "item_name", "同一站点重复报送了该事项", "请删除重复的行", value_column="raw_name"),
+         "item_name", "同一站点重复报送了该事项", "请删除重复的行"),
     Rule("site.level_allowed", "ExpectColumnValuesToBeInSet", {"column": "level_allowed", "value_set": [True]},
          "exercise_levels", "该事项的行使层级不包含本站点所在层级", "核对行使层级，或确认该事项是否应在本站点办理",
-         severity="warning", value_column="exercise_levels_raw"),
+         severity="warning"),
     Rule("match.catalog", "ExpectColumnValuesToBeInSet",
          {"column": "match_method", "value_set": ["code", "name", "alias", "fuzzy", "reviewed"]}, "item_name",
-         "未能确定对应的目录事项，已转人工核对", "请按市级指导目录的事项名称和编码填写", severity="warning",
-         value_column="raw_name"),
+         "未能确定对应的目录事项，已转人工核对", "请按市级指导目录的事项名称和编码填写", severity="warning"),
     Rule("conformance.item_type", "ExpectColumnValuesToBeInSet", {"column": "type_conforms", "value_set": [True]},
-         "item_type", "事项类型与市级目录不一致", "请按目录填写事项类型", value_column="item_type_raw"),
+         "item_type", "事项类型与市级目录不一致", "请按目录填写事项类型"),
 ] + [
     Rule(f"conformance.{name}", "ExpectColumnValuesToBeInSet", {"column": f"{name}_conforms", "value_set": [True]},
-         name, f"{label}与市级目录不一致（全市统一）", f"请按目录的{label}填写", severity="warning", value_column=column)
+         name, f"{label}与市级目录不一致（全市统一）", f"请按目录的{label}填写", severity="warning")
     for name, column, label in (
         ("statutory_limit", "statutory_limit", "法定办结时限"),
         ("promised_limit", "promised_limit", "承诺办结时限"),

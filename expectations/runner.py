@@ -14,10 +14,6 @@ from expectations.rules import Rule
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "rule", "severity",
-                   "message", "value", "hint", "catalog_code"]
-
-
 @lru_cache(maxsize=1)
 def _context():
     import great_expectations as gx
@@ -38,8 +34,21 @@ def build_suite(name: str, rules: list[Rule]):
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
+def rule_columns(rules: list[Rule]) -> list[str]:
+    """The columns the rules read: GX copies whole frames while it works, so it gets only these."""
+    columns: list[str] = []
+    for rule in rules:
+        kwargs = rule.kwargs
+        for name in [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"),
+                     *kwargs.get("column_list", [])]:
+            if name and name not in columns:
+                columns.append(name)
+    return columns
+
+
 def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule]):
-    """The GX ExpectationSuiteValidationResult of the rules over the frame."""
+    """The GX ExpectationSuiteValidationResult of the rules over the frame's rule columns."""
+    frame = frame[rule_columns(rules)]
     context = _context()
     source_name = f"mulu_{suite_name}"
     try:
@@ -51,8 +60,11 @@ def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule]):
     return batch.validate(build_suite(suite_name, rules), result_format={"result_format": "COMPLETE"})
 
 
-def findings_from_result(result, frame: pd.DataFrame, rules: list[Rule]) -> pd.DataFrame:
-    """One finding per unexpected row; a table-level failure becomes one finding without a row."""
+FAILURE_COLUMNS = ["row_id", "field", "rule", "severity", "message", "hint"]
+
+
+def failures_from_result(result, frame: pd.DataFrame, rules: list[Rule], id_column: str | None) -> pd.DataFrame:
+    """One record per unexpected row (row_id from id_column); a table-level failure has no row_id."""
     by_rule = {r.rule: r for r in rules}
     parts = []
     for outcome in result.results:
@@ -60,28 +72,18 @@ def findings_from_result(result, frame: pd.DataFrame, rules: list[Rule]) -> pd.D
             continue
         rule = by_rule[outcome.expectation_config.meta["rule"]]
         indexes = outcome.result.get("unexpected_index_list")
-        if indexes is None:
-            parts.append(pd.DataFrame([{"field": rule.field, "rule": rule.rule, "severity": rule.severity,
-                                        "message": rule.message, "hint": rule.hint}]))
-            continue
-        rows = frame.loc[indexes]
-        part = pd.DataFrame({
-            column: rows[column].to_numpy() if column in rows else None
-            for column in ("district", "source_file", "sheet", "row_number", "catalog_code")
-        })
-        part["field"] = rule.field
-        part["rule"] = rule.rule
-        part["severity"] = rule.severity
-        part["message"] = rule.message
-        part["hint"] = rule.hint
-        part["value"] = rows[rule.value_column].astype("str").to_numpy() if rule.value_column else None
-        parts.append(part)
+        ids = frame.loc[indexes, id_column].to_numpy() if (indexes is not None and id_column) else [None]
+        parts.append(pd.DataFrame({
+            "row_id": ids, "field": rule.field, "rule": rule.rule, "severity": rule.severity,
+            "message": rule.message, "hint": rule.hint,
+        }))
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in FINDING_COLUMNS})
-    return pd.concat(parts, ignore_index=True).reindex(columns=FINDING_COLUMNS)
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in FAILURE_COLUMNS})
+    return pd.concat(parts, ignore_index=True)
 
 
-def run_rules(frame: pd.DataFrame, suite_name: str, rules: list[Rule]) -> tuple[bool, pd.DataFrame]:
-    """(whether every expectation passed, findings)."""
+def run_rules(frame: pd.DataFrame, suite_name: str, rules: list[Rule],
+              id_column: str | None = None) -> tuple[bool, pd.DataFrame]:
+    """(whether every expectation passed, one failure record per failing row or table check)."""
     result = validate(frame, suite_name, rules)
-    return bool(result.success), findings_from_result(result, frame, rules)
+    return bool(result.success), failures_from_result(result, frame, rules, id_column)

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from expectations.rules import ROW_RULES, publish_rules
-from expectations.runner import FINDING_COLUMNS, run_rules
+from expectations.runner import run_rules
 from flows.inbox import InboxScan
 from transforms.ingest import IngestContext, ingest_file
 from warehouse import checks, landing
@@ -20,7 +20,9 @@ from warehouse.db import scalar
 from warehouse.publish import build_candidate, current_version
 from warehouse.reference import Reference
 
-PIPELINE_VERSION = "2"  # bump when a change must make every night's input count as new
+PIPELINE_VERSION = "2"
+FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "rule", "severity",
+                   "message", "value", "hint", "catalog_code"]  # bump when a change must make every night's input count as new
 
 
 @dataclass
@@ -93,10 +95,13 @@ def ingest_district_files(con, scan: InboxScan, sources: list[str], reference: R
 
 
 def validate_rows(con) -> pd.DataFrame:
-    """Row-level findings of every site item (GX suite 'site_items')."""
+    """Row-level findings of every site item (GX suite 'site_items'), with provenance and values."""
     frame = checks.validation_frame(con)
-    _, findings = run_rules(frame, "site_items", ROW_RULES)
-    return findings
+    _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id")
+    failures = failures.rename(columns={"row_id": "item_id"})
+    context = checks.finding_context(con, failures)
+    findings = failures.merge(context, on=["item_id", "field"], how="left")
+    return findings.reindex(columns=FINDING_COLUMNS)
 
 
 def inbox_findings(con, scan: InboxScan) -> pd.DataFrame:
@@ -137,8 +142,8 @@ def audit_candidate(con, options: RefreshOptions) -> tuple[pd.DataFrame, list[st
     rules = publish_rules(previous, options.max_shrink)
     if candidate.empty:
         return candidate, ["没有任何可发布的目录事项：所有区(市)的报送均无法匹配到目录"]
-    passed, findings = run_rules(candidate, "publish_audit", rules)
-    reasons = [] if passed else sorted(set(findings["message"]))
+    passed, failures = run_rules(candidate, "publish_audit", rules)
+    reasons = [] if passed else sorted(set(failures["message"]))
     return candidate, reasons
 
 

@@ -45,7 +45,7 @@ class CodePatterns:
 
         def compile_one(label: str, pattern: str) -> re.Pattern | None:
             try:
-                return re.compile(pattern)
+                return re.compile(pattern, re.ASCII)  # codes are ASCII: \d must not match ٣
             except (re.error, TypeError) as e:
                 errors.append(f"{label}: {pattern!r}: {e}")
                 return None
@@ -77,8 +77,8 @@ class CodeParts:
 _SPACES = re.compile(r"\s+")
 _DASHES = re.compile("[‐‑‒–—―−﹣－~～]")
 _SEPARATORS = re.compile(r"[-_.·/]")
-_SCIENTIFIC = re.compile(r"(\d+)(?:\.(\d*))?E\+?(\d{1,2})")
-_FLOAT_SUFFIX = re.compile(r"(\d+)\.0+")
+_SCIENTIFIC = re.compile(r"(\d+)(?:\.(\d*))?E\+?(\d{1,2})", re.ASCII)
+_FLOAT_SUFFIX = re.compile(r"(\d+)\.0+", re.ASCII)
 
 
 def _from_scientific(digits: str, fraction: str, exponent: int) -> str | None:
@@ -130,11 +130,12 @@ def normalize_code(value, patterns: CodePatterns = DEFAULT_PATTERNS) -> CodePart
         return CodeParts(compact, kind, basic, issue)
     if compact != s and _is_local(compact, patterns):
         return CodeParts(compact, "local", issue=issue)
-    if compact.isdigit() and len(compact) < BASIC_LENGTH:
+    all_digits = compact.isascii() and compact.isdigit()
+    if all_digits and len(compact) < BASIC_LENGTH:
         padded = compact.zfill(BASIC_LENGTH)
         if patterns.restorable.fullmatch(padded) and patterns.basic.fullmatch(padded):
             return CodeParts(padded, "basic", padded, "leading_zeros_restored")
-    fallback = "wrong_length" if compact.isdigit() else "unrecognized"
+    fallback = "wrong_length" if all_digits else "unrecognized"
     return CodeParts(compact, "invalid", issue=issue or fallback)
 
 

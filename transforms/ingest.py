@@ -122,9 +122,7 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     if frames:
         rows = pd.concat(frames, ignore_index=True)
     else:
-        # Without the three provenance columns: they are inserted below for both branches.
-        rows = pd.DataFrame({c: pd.Series(dtype="int64" if c == "row_number" else "str")
-                             for c in LANDING_COLUMNS[3:]})
+        rows = pd.DataFrame({c: pd.Series(dtype="str") for c in LANDING_COLUMNS})
         if not any(f.severity == "error" for f in findings):
             findings.append(FileFinding(
                 "no_item_rows",

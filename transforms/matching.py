@@ -117,7 +117,8 @@ def _fuzzy_top3(query_keys: list[str], catalog_keys: list[str], cutoff: float) -
     if not query_keys or not catalog_keys:
         return {}
     scores = process.cdist(query_keys, catalog_keys, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
-    top_idx = np.argsort(-scores, axis=1, kind="stable")[:, :3]
+    # Negate in a signed type: -scores on uint8 wraps around (−92 → 164) and ranks zeros first.
+    top_idx = np.argsort(-scores.astype(np.int16), axis=1, kind="stable")[:, :3]
     result = {}
     for row, key in enumerate(query_keys):
         result[key] = [(int(i), float(scores[row, i])) for i in top_idx[row] if scores[row, i] >= min(cutoff, 100)]
@@ -166,6 +167,7 @@ def _decide(keys, basic_code, by_name, top, ctx: _Context):
             return None, "review", agreement, by_name[0], 100.0, json.dumps(cands, ensure_ascii=False), evidence
         if (by_name and by_name[0] == basic_code) or agreement >= ctx.settings.code_name_agreement:
             evidence = "编码与目录一致" + (f"，名称相似度{agreement:.0f}" if keys[2] else "，未填名称")
+            runner_code, runner_score = _runner_up(basic_code, top, codes)  # never the accepted code itself
             return basic_code, "code", 100.0, runner_code, runner_score, json.dumps(candidates), evidence
         cands = _with_first([[basic_code, agreement]], candidates)
         evidence = f"编码指向'{names[i]}'，但名称相似度仅{agreement:.0f}"

@@ -17,6 +17,7 @@ class Material:
 
 
 # Circled numbers must become "(n)" before NFKC, which would turn ① into a bare "1".
+_CIRCLED_CHARS = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u2793]")
 _CIRCLED = str.maketrans(
     {
         **{chr(0x2460 + i): f"({i + 1})" for i in range(20)},  # ①..⑳
@@ -41,13 +42,12 @@ _OPENERS, _CLOSERS = "(《“", ")》”"
 _ENTRY_SEPARATORS = re.compile("[\n;。]+")
 _LIST_SEPARATORS = re.compile("[\n;。、]+")
 _PREAMBLE = re.compile(r".*(?::|以下|如下|材料|清单)")
-_EDGES = re.compile(r"^[\s,;:。.、]+|[\s,;:。.、]+$")
+_EDGE_CHARS = " \n,;:。.、"  # stripped from the ends of an entry, name or note
 _NONE = frozenset({"无", "/", "-", "—", "暂无", "不需要", "无需材料", "无需提供材料"})
 
 _OPTIONAL = re.compile(r"非必要|非必须|非必需|非必填|如有|若有|选填|可选|选择提供|必要时|如需|容缺|视情况|有则提供")
-_BOTH = re.compile(r"原件(?:及|和|与|、|或|加|\+|/)?复印件|复印件(?:及|和|与|、|加|\+|/)?原件")
-_ORIGINAL = re.compile("原件")
-_COPY = re.compile("复印件|复印")
+_FORM = re.compile(r"原件(?:及|和|与|、|或|加|\+|/)?复印件|复印件(?:及|和|与|、|加|\+|/)?原件|原件|复印件|复印")
+_FORM_OF = {"原件": "原件", "复印件": "复印件", "复印": "复印件"}
 _COPIES = re.compile(rf"(?:一式|各|共)?(\d{{1,2}}|[{_CN}两]{{1,3}})份")
 _GROUP = re.compile(r"\(([^()]*)\)")
 _FLAG_ONLY = re.compile(r"[\s,;:、.。及和与或各]*")
@@ -63,8 +63,8 @@ def _cn_number(s: str) -> int | None:
         return 10
     if len(s) == 1:
         return _CN_VALUES.get(s)
-    tens, _, ones = s.partition("十")
-    if not _:
+    tens, ten, ones = s.partition("十")
+    if not ten:
         return None
     return (_CN_VALUES.get(tens, 0) if tens else 1) * 10 + (_CN_VALUES.get(ones, 0) if ones else 0)
 
@@ -123,37 +123,38 @@ def _entries(s: str) -> list[str]:
 
 
 def _parse_entry(entry: str) -> Material | None:
-    text = _EDGES.sub("", " ".join(entry.split()))
-    text = _EDGES.sub("", _LEADING_NUMBER.sub("", text))
+    text = " ".join(entry.split()).strip(_EDGE_CHARS)
+    text = _LEADING_NUMBER.sub("", text).strip(_EDGE_CHARS)
     if not text:
         return None
     required = _OPTIONAL.search(text) is None
-    original = "原件及复印件" if _BOTH.search(text) else "原件" if _ORIGINAL.search(text) else "复印件" if _COPY.search(text) else ""
+    forms = {_FORM_OF.get(f, "原件及复印件") for f in _FORM.findall(text)}
+    original = "原件及复印件" if len(forms) > 1 else forms.pop() if forms else ""
     copies_match = _COPIES.search(text)
     copies = _cn_number(copies_match[1]) if copies_match else None
-    text = _COPIES.sub("", _COPY.sub("", _ORIGINAL.sub("", _BOTH.sub("", text))))
+    text = _COPIES.sub("", _FORM.sub("", text))
 
     notes = []
     groups = list(_GROUP.finditer(text))
     for m in reversed(groups):  # drop flag-only groups anywhere; trailing groups become notes
         inner = m[1]
         flag_only = _FLAG_ONLY.fullmatch(_OPTIONAL.sub("", inner)) is not None
-        trailing = not _EDGES.sub("", text[m.end() :])
+        trailing = not text[m.end() :].strip(_EDGE_CHARS)
         if flag_only or trailing:
             if not flag_only:
-                notes.insert(0, _EDGES.sub("", inner))
+                notes.insert(0, inner.strip(_EDGE_CHARS))
             text = text[: m.start()] + text[m.end() :]
     name, _, description = text.partition(":") if ":" in text else text.partition(",")
-    name = _EDGES.sub("", name)
+    name = name.strip(_EDGE_CHARS)
     if not name:
         return None
-    notes.append(_EDGES.sub("", description))
+    notes.append(description.strip(_EDGE_CHARS))
     return Material(name, required, original, copies, "；".join(n for n in notes if n))
 
 
 def split_materials(value) -> tuple[Material, ...]:
     """The entries of one 申请材料 cell, numbering stripped; () when empty or 无."""
-    raw = value.translate(_CIRCLED) if isinstance(value, str) else value
+    raw = value.translate(_CIRCLED) if isinstance(value, str) and _CIRCLED_CHARS.search(value) else value
     s = unify_brackets(to_simplified(clean_text(raw)))
     if not s or "".join(s.split()) in _NONE:
         return ()

@@ -60,7 +60,8 @@ class Vocabulary:
         for n, row in enumerate(rows, start=1):
             vocabulary = clean_text(row.get("vocabulary"))
             code = clean_text(row.get("code"))
-            label = clean_text(row.get("label"))
+            # The label is shown to people as the seed spells it (镇（乡、街道）级, full-width).
+            label = str(row.get("label")).strip() if clean_text(row.get("label")) else ""
             if not (vocabulary and code and label):
                 problems.append(f"row {n}: vocabulary, code and label are required")
                 continue

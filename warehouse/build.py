@@ -83,14 +83,14 @@ LEFT JOIN n_conditions ac ON ac.raw = coalesce(r.acceptance_conditions, '')
 
 CORE_SQL = """
 INSERT INTO core.site_items BY NAME
-SELECT s.* EXCLUDE (match_code),
+SELECT row_number() OVER (ORDER BY s.district, s.source_file, s.sheet NULLS FIRST, s.row_number) AS item_id,
+       s.* EXCLUDE (match_code),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence,
        mt.runner_up_code, mt.runner_up_score, mt.candidates
 FROM stage s
 LEFT JOIN matches mt ON mt.name_key = s.name_key AND mt.name_situations IS NOT DISTINCT FROM s.name_situations
     AND mt.name_qualifier IS NOT DISTINCT FROM s.name_qualifier AND mt.basic_code IS NOT DISTINCT FROM s.match_code
 LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
-ORDER BY s.district, s.source_file, s.sheet NULLS FIRST, s.row_number
 """
 
 

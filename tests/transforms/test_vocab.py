@@ -12,7 +12,7 @@ ROWS = [
     {"vocabulary": "行使层级", "code": "5", "label": "镇（乡、街道）级", "spelling": "街道级"},
 ]
 VOCAB = Vocabulary.from_rows(ROWS)
-COUNTY, TOWN, CITY = Term("4", "县级"), Term("5", "镇(乡、街道)级"), Term("3", "市级")
+COUNTY, TOWN, CITY = Term("4", "县级"), Term("5", "镇（乡、街道）级"), Term("3", "市级")
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,7 @@ CREATE TABLE IF NOT EXISTS published.catalog_changes (
 
 -- Every submitted item row, normalized and matched (rebuilt by each run that has new input).
 CREATE TABLE IF NOT EXISTS core.site_items (
+    item_id BIGINT,  -- position in this build; findings point back with it
     district VARCHAR, town VARCHAR, community VARCHAR, site_level VARCHAR,
     source_file VARCHAR, sheet VARCHAR, row_number INTEGER, file_sha256 VARCHAR,
     raw_name VARCHAR, raw_code VARCHAR,

@@ -1,0 +1,133 @@
+"""`make bench`: time the nightly refresh on the city sample against the floor of decoding its files.
+
+Measures, each as a separate process (wall seconds and peak RSS of the largest process in its tree):
+  (a) decoding every inbox file with calamine (csv with Python's codecs + csv): the floor;
+  (b) a full `mulu refresh` into a new warehouse;
+  (c) a second `mulu refresh` with nothing changed.
+Refreshes talk to a running Prefect server, as the nightly deployment does (`mulu serve`).
+Prints rows, seconds, peak RSS, the ratios b/a and c/b, and match accuracy against truth.csv.
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH_DIR = Path("data/bench")
+
+DECODE_SCRIPT = r"""
+import csv, io, sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+from transforms.readers import decode_text
+rows = 0
+for path in sorted(Path(sys.argv[1]).rglob("*")):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            rows += len(wb.get_sheet_by_name(name).to_python())
+    elif path.suffix.lower() in (".csv", ".tsv"):
+        text, _ = decode_text(path.read_bytes())
+        rows += sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+print(rows)
+"""
+
+
+def measure(command: list[str], env: dict) -> dict:
+    """Run a command in a fresh wrapper process; wall seconds and the tree's peak RSS."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "wall = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'seconds': wall, 'peak_rss_mib': rss / 1024, 'code': p.returncode,"
+        " 'stdout': p.stdout[-4000:], 'stderr': p.stderr[-4000:]}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, env=env)
+    result = json.loads(done.stdout)
+    if result["code"] != 0:
+        raise SystemExit(f"command failed: {' '.join(command)}\n{result['stderr']}")
+    return result
+
+
+def start_prefect_server(home: Path, port: int, env: dict) -> subprocess.Popen:
+    env = {**env, "PREFECT_HOME": str(home)}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)
+            return server
+        except OSError:
+            time.sleep(1)
+    server.terminate()
+    raise SystemExit("the Prefect server did not start within 180 s")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="city", choices=["small", "city"])
+    parser.add_argument("--port", type=int, default=4299)
+    args = parser.parse_args(argv)
+
+    from flows.sample import generate_city
+    from flows.scoring import score
+
+    sample = BENCH_DIR / args.scale
+    if not (sample / "truth.csv").exists():
+        print(f"building the {args.scale} sample once (cached in {sample}) …", flush=True)
+        started = time.perf_counter()
+        generate_city(sample, scale=args.scale)
+        print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    inbox, warehouse, out = sample / "inbox", BENCH_DIR / f"{args.scale}.duckdb", BENCH_DIR / f"{args.scale}-out"
+    for path in (warehouse, Path(f"{warehouse}.wal")):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PYTHONPATH": str(Path.cwd())}
+    env.pop("PREFECT_API_URL", None)
+    server = start_prefect_server((BENCH_DIR / "prefect-home").resolve(), args.port, env)
+    env["PREFECT_API_URL"] = f"http://127.0.0.1:{args.port}/api"
+    mulu = str(Path(sys.executable).parent / "mulu")
+    refresh = [mulu, "refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--out", str(out)]
+    try:
+        decode = measure([sys.executable, "-c", DECODE_SCRIPT, str(inbox)], env)
+        full = measure(refresh, env)
+        again = measure(refresh, env)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    figures = score(warehouse, sample / "truth.csv")
+    decoded_rows = int(decode["stdout"].strip().splitlines()[-1])
+    report = {
+        "scale": args.scale,
+        "rows": figures["truth_rows"],
+        "decoded_sheet_rows": decoded_rows,
+        "a_decode": {"seconds": round(decode["seconds"], 2), "peak_rss_mib": round(decode["peak_rss_mib"])},
+        "b_refresh": {"seconds": round(full["seconds"], 2), "peak_rss_mib": round(full["peak_rss_mib"])},
+        "c_unchanged": {"seconds": round(again["seconds"], 2), "peak_rss_mib": round(again["peak_rss_mib"])},
+        "b_over_a": round(full["seconds"] / decode["seconds"], 3),
+        "c_over_b": round(again["seconds"] / full["seconds"], 3),
+        "precision": figures["precision"],
+        "auto_match_rate": figures["auto_match_rate"],
+        "new_item_auto_rate": figures["new_item_auto_rate"],
+        "review_top3_recall": figures["review_top3_recall"],
+        "targets": {"b_over_a": "<= 2.0", "c_over_b": "<= 0.15", "peak_rss_mib": "<= 2048"},
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    (BENCH_DIR / f"report-{args.scale}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
