@@ -22,8 +22,8 @@ from warehouse.reference import load_reference
 
 
 @task(cache_policy=NO_CACHE)
-def ingest_district(con, scan, sources, reference, run_id) -> int:
-    return steps.ingest_district_files(con, scan, sources, reference, run_id)
+def ingest_district(con, files, reads, run_id) -> int:
+    return steps.store_district_files(con, files, reads, run_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -78,11 +78,14 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
             return _finish(con, summary)
         steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
         to_read = landing.files_to_read(con, scan.files)
-        by_district: dict[str, list[str]] = {}
+        by_district: dict[str, list] = {}
         for f in to_read:
-            by_district.setdefault(f.district, []).append(f.source_file)
-        for district, sources in sorted(by_district.items()):
-            ingest_district.with_options(name=f"ingest-{district}")(con, scan, sources, reference, run_id)
+            by_district.setdefault(f.district, []).append(f)
+        with steps.reading_pool(min(options.workers, len(to_read))) as pool:
+            in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
+            reads = steps.submit_reads(pool, scan, in_store_order, reference)  # files are read in parallel …
+            for district, files in sorted(by_district.items()):  # … and stored district by district
+                ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
         landing.forget_removed(con, scan.files)
         rows = normalize_and_match(con, reference)
         findings = validate(con, scan, run_id)

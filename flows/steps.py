@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,11 +15,12 @@ import pandas as pd
 from expectations.rules import ROW_RULES, publish_rules
 from expectations.runner import run_rules
 from flows.inbox import InboxScan
-from transforms.ingest import IngestContext, ingest_file
+from transforms.ingest import FileFinding, IngestContext, IngestResult, ingest_file
 from warehouse import checks, landing
 from warehouse.build import build_site_items
 from warehouse.catalog_store import load_catalog, load_seed_aliases
 from warehouse.db import scalar
+from warehouse.landing import InboxFile
 from warehouse.publish import build_candidate, current_version
 from warehouse.reference import Reference
 
@@ -33,6 +37,7 @@ class RefreshOptions:
     out: Path
     max_shrink: float | None = 0.10  # None: --allow-shrink
     force: bool = False
+    workers: int = min(os.cpu_count() or 1, 4)  # processes reading files
 
 
 @dataclass
@@ -80,15 +85,48 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
     return len(catalog)
 
 
-def ingest_district_files(con, scan: InboxScan, sources: list[str], reference: Reference, run_id: str) -> int:
-    """Read the given files into landing; returns the rows landed."""
+def read_inbox_file(path: Path, source_file: str, district: str, context: IngestContext) -> IngestResult:
+    """Read one file (runs in a worker process). A fault while reading becomes a finding, so no
+    single file can stop the night."""
+    data = path.read_bytes()
+    try:
+        return ingest_file(data, source_file, district, context)
+    except Exception as error:  # a bug or a pathological file: report it, keep the last good rows
+        empty = ingest_file(b"", source_file, district, context)
+        empty.file_sha256 = hashlib.sha256(data).hexdigest()
+        empty.findings = [FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")]
+        return empty
+
+
+class InlineExecutor(Executor):
+    """Runs each job at submit time: the one-worker case, without a process pool."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def reading_pool(workers: int) -> Executor:
+    if workers <= 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], reference: Reference) -> dict[str, Future]:
     context = IngestContext(reference.synonyms, reference.towns)
-    by_source = {f.source_file: f for f in scan.files}
+    return {f.source_file: pool.submit(read_inbox_file, scan.paths[f.source_file], f.source_file, f.district, context)
+            for f in to_read}
+
+
+def store_district_files(con, files: list[InboxFile], reads: dict[str, Future], run_id: str) -> int:
+    """Store one district's file readings in landing as they complete; returns the rows landed."""
     landed = 0
-    for source_file in sources:
-        inbox_file = by_source[source_file]
-        data = scan.paths[source_file].read_bytes()
-        result = ingest_file(data, source_file, inbox_file.district, context)
+    for inbox_file in files:
+        result = reads[inbox_file.source_file].result()
         landing.store_result(con, result, inbox_file.size_bytes, run_id)
         landed += len(result.rows)
     return landed

@@ -108,7 +108,8 @@ def _is_local(s: str, patterns: CodePatterns) -> bool:
 
 def normalize_code(value, patterns: CodePatterns = DEFAULT_PATTERNS) -> CodeParts:
     """Classify one code cell; never raises. Local formats are tried before dashes are dropped."""
-    s = _SPACES.sub("", clean_text(value)).upper()
+    # A leading ' is Excel's "keep as text" mark (typed or exported before a long number).
+    s = _SPACES.sub("", clean_text(value)).lstrip("'`").upper()
     if not s:
         return CodeParts("", "empty")
     s = _DASHES.sub("-", s)

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from transforms.readers import Sheet
+from transforms.readers import Sheet, cell_text
 
 HEADER_SEARCH_ROWS = 15
 MIN_MAPPED_FIELDS = 3
@@ -48,10 +48,10 @@ class HeaderMap:
 
 def _filled_header_row(sheet: Sheet, index: int) -> list[str]:
     """The row's cells with horizontally merged header cells filled across their range."""
-    row = list(sheet.rows[index])
+    row = [cell_text(v) for v in sheet.rows[index]]
     for r0, c0, r1, c1 in sheet.merged:
         if r0 <= index <= r1 and c0 < len(row):
-            value = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
+            value = cell_text(sheet.rows[r0][c0]) if c0 < len(sheet.rows[r0]) else ""
             for c in range(c0, min(c1, len(row) - 1) + 1):
                 row[c] = value
     return row
@@ -86,7 +86,7 @@ def detect_header(sheet: Sheet, synonyms: dict[str, str]) -> HeaderMap | None:
     header_rows = [best_index]
     lower_index = best_index + 1
     if lower_index < len(sheet.rows):
-        lower = sheet.rows[lower_index]
+        lower = [cell_text(v) for v in sheet.rows[lower_index]]
         added = _second_header_row(upper, lower, columns, synonyms)
         if added:
             columns.update(added)

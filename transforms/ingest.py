@@ -9,7 +9,7 @@ import pandas as pd
 
 from transforms.fields import COMMUNITY_LEVEL, LABELS, SUBMISSION_FIELDS, TOWN_LEVEL
 from transforms.headers import detect_header
-from transforms.readers import read_file
+from transforms.readers import cell_text, read_file
 from transforms.tables import extract_table
 
 SKIPPED_SHEET_WORDS = ("说明", "封面", "填报要求", "示例", "模板说明")
@@ -98,7 +98,7 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
         if sheet.name and (any(word in sheet.name for word in SKIPPED_SHEET_WORDS)
                            or sheet.name.strip() in SKIPPED_SHEET_NAMES):
             continue
-        if not any(any(c.strip() for c in row) for row in sheet.rows):
+        if not any(any(cell_text(c).strip() for c in row) for row in sheet.rows):
             continue
         header = detect_header(sheet, context.synonyms)
         if header is None:

@@ -22,7 +22,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 @dataclass
 class Sheet:
-    """One sheet's cells as text; ``row_numbers[i]`` is the person-visible row of ``rows[i]``."""
+    """One sheet's cells; ``row_numbers[i]`` is the person-visible row of ``rows[i]``.
+
+    csv cells are text; workbook cells keep calamine's value types (use ``cell_text``).
+    """
 
     name: str | None  # None for csv
     rows: list[list[str]]
@@ -101,8 +104,9 @@ def _read_workbook(data: bytes) -> ReadResult:
         except Exception as error:
             problems.append(FileProblem("sheet_unreadable", f"工作表无法读取（{type(error).__name__}），已跳过。", name))
             continue
-        rows = [[v if type(v) is str else cell_text(v) for v in row] for row in values]
-        sheets.append(Sheet(name, rows, list(range(start_row + 1, start_row + 1 + len(rows))), merged))
+        # Cells keep calamine's types (str, float, datetime …) here; transforms.tables turns the
+        # columns it keeps into text, which is much cheaper than converting every cell.
+        sheets.append(Sheet(name, values, list(range(start_row + 1, start_row + 1 + len(values))), merged))
     return ReadResult(sheets, problems)
 
 

@@ -7,10 +7,11 @@ a column are filled into every row of their merged block; unmapped columns are k
 import json
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 from transforms.fields import SUBMISSION_FIELDS
 from transforms.headers import HeaderMap
-from transforms.readers import Sheet
+from transforms.readers import Sheet, cell_text
 
 FILL_DOWN_FIELDS = ("town", "community", "site_level")
 # A row with neither name nor code still counts as an item row when it fills this many elements.
@@ -41,33 +42,60 @@ def _fill_merged_down(sheet: Sheet, header: HeaderMap) -> None:
 
 
 def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
+    """Column lists of the item rows; works column-wise (zip/compress), since sheets are large."""
     _fill_merged_down(sheet, header)
     columns = header.columns
-    name_col = columns.get("item_name")
-    code_col = columns.get("item_code")
-    element_cols = [c for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f != "seq"]
-    wide_rows = _rows_merged_across(sheet, columns)
-    keep: list[int] = []
-    for index in range(header.first_data_index, len(sheet.rows)):
-        row = sheet.rows[index]
-        if not _cell(row, code_col).strip() and (index in wide_rows or _NOTE.match(_cell(row, name_col))):
-            continue  # a note under the table, landed in the name column
-        if _cell(row, name_col).strip() or _cell(row, code_col).strip():
-            keep.append(index)
-        elif sum(1 for c in element_cols if _cell(row, c).strip()) >= MIN_ELEMENTS_WITHOUT_NAME:
-            keep.append(index)
-    rows = [sheet.rows[i] for i in keep]
+    data = sheet.rows[header.first_data_index:]
+    width = max((len(r) for r in data), default=0)
+    if any(len(r) < width for r in data):
+        data = [r + [""] * (width - len(r)) for r in data]  # ragged csv rows
+    by_col = list(zip(*data)) if data else []
+    empty = ("",) * len(data)
+
+    def column(col: int | None) -> tuple:
+        return by_col[col] if col is not None and col < width else empty
+
+    keep = _item_rows(column(columns.get("item_name")), column(columns.get("item_code")),
+                      [column(c) for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f != "seq"],
+                      {i - header.first_data_index for i in _rows_merged_across(sheet, columns)})
+    select = (lambda values: list(values)) if all(keep) else (lambda values: list(compress(values, keep)))
     out = {}
     for field in SUBMISSION_FIELDS:
         col = columns.get(field.name)
-        out[field.name] = [_cell(r, col) for r in rows] if col is not None else [""] * len(rows)
-    extras = [""] * len(rows)
+        out[field.name] = _as_text(select(column(col))) if col is not None else [""] * sum(keep)
+    kept_rows = select(data) if header.extras else []
+    extras = [""] * len(out["item_name"])
     if header.extras:
         extras = [
-            json.dumps({h: _cell(r, c) for c, h in header.extras.items() if _cell(r, c)}, ensure_ascii=False)
-            for r in rows
+            json.dumps({h: cell_text(r[c]) for c, h in header.extras.items() if c < len(r) and r[c] != ""},
+                       ensure_ascii=False)
+            for r in kept_rows
         ]
-    return SheetTable([sheet.row_numbers[i] for i in keep], out, extras)
+    row_numbers = select(sheet.row_numbers[header.first_data_index:])
+    return SheetTable(row_numbers, out, extras)
+
+
+def _item_rows(names: tuple, codes: tuple, elements: list[tuple], merged_across: set[int]) -> list[bool]:
+    """Which rows are items: a name or a code, or enough elements; never a note under the table."""
+    keep = []
+    for i, (name, code) in enumerate(zip(names, codes)):
+        name = name if type(name) is str else cell_text(name)
+        code = code if type(code) is str else cell_text(code)
+        if not code.strip() and (i in merged_across or _NOTE.match(name)):
+            keep.append(False)
+        elif name.strip() or code.strip():
+            keep.append(True)
+        else:
+            filled = sum(1 for values in elements if cell_text(values[i]).strip())
+            keep.append(filled >= MIN_ELEMENTS_WITHOUT_NAME)
+    return keep
+
+
+def _as_text(values: list) -> list[str]:
+    """Cells as text; a column of strings only (the usual case) is returned as it is."""
+    if set(map(type, values)) <= {str}:
+        return values
+    return [v if type(v) is str else cell_text(v) for v in values]
 
 
 def _rows_merged_across(sheet: Sheet, columns: dict[str, int]) -> set[int]:
@@ -79,7 +107,3 @@ def _rows_merged_across(sheet: Sheet, columns: dict[str, int]) -> set[int]:
             for r in range(r0, r1 + 1)}
 
 
-def _cell(row: list[str], col: int | None) -> str:
-    if col is None or col >= len(row):
-        return ""
-    return row[col]

@@ -37,6 +37,8 @@ CATALOG_LABELS = {
     "district_count": "开展区(市)数",
     "site_count": "开展站点数",
 }
+# Cells are data, never formulas or links: also spares xlsxwriter a regex search per string.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FINDING_LABELS = {
     "source_file": "文件", "sheet": "工作表", "row_number": "行号", "field": "字段", "severity": "级别",
     "rule": "规则", "message": "问题说明", "value": "填报值", "hint": "修改建议",
@@ -54,21 +56,17 @@ def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 
 def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
+    """A sheet with a frozen, filtered Chinese header; cells written a row at a time."""
     sheet = workbook.add_worksheet(name[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                   "valign": "vcenter"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     for col, title in enumerate(frame.columns):
-        sheet.write_string(0, col, str(title), header)
         sheet.set_column(col, col, (widths or {}).get(title, 16), wrap)
-    for row, values in enumerate(frame.itertuples(index=False), start=1):
-        for col, value in enumerate(values):
-            if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(row, col, value)
-            else:
-                sheet.write_string(row, col, str(value))
+    sheet.write_row(0, 0, [str(title) for title in frame.columns], header)
+    cleaned = frame.astype(object).where(frame.notna(), None)
+    for row, values in enumerate(cleaned.itertuples(index=False, name=None), start=1):
+        sheet.write_row(row, 0, values)
     sheet.freeze_panes(1, 0)
     if len(frame):
         sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
@@ -85,7 +83,7 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     tmp.mkdir(parents=True)
     stem = f"{CATALOG_BASENAME}_v{version}"
     people = _people_frame(frame, CATALOG_LABELS)
-    workbook = xlsxwriter.Workbook(tmp / f"{stem}.xlsx")
+    workbook = xlsxwriter.Workbook(tmp / f"{stem}.xlsx", WORKBOOK_OPTIONS)
     widths = {"事项名称": 30, "设定依据": 40, "受理条件": 40, "申请材料": 40}
     for level in sorted(SITE_LEVELS, key=lambda lv: lv != TOWN_LEVEL):
         _write_sheet(workbook, level, people[frame["site_level"] == level].drop(columns=["便民服务层级"]), widths)
@@ -127,7 +125,7 @@ def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_di
         part = part.assign(severity=part["severity"].map(SEVERITY_LABELS), field=part["field"].map(
             lambda f: label(f) if isinstance(f, str) else f))
         path = tmp / f"{district}_一次告知.xlsx"
-        workbook = xlsxwriter.Workbook(path)
+        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, **WORKBOOK_OPTIONS})
         summary_frame = pd.DataFrame({"项目": ["区(市)", *row.index], "数值": [district, *row.tolist()]})
         _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
         _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),

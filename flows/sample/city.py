@@ -54,13 +54,14 @@ def generate_city(
     seed: int = 20200709,
     seeds_dir: Path | None = None,
     workers: int | None = None,
-    overwrite: bool = True,
+    overwrite: bool = False,
 ) -> dict:
     """Write out_dir/inbox/<区市>/… (messy district files) and out_dir/truth.csv; return counts.
 
     `scale` is "small" (every district and shape, 1–2 towns each, ≈5k rows) or "city" (every town,
     ≈0.4–0.6 M rows). The same seed writes byte-identical files. An existing out_dir/inbox is
-    replaced when `overwrite` (default), else a non-empty one is an error.
+    replaced when a previous generation left out_dir/truth.csv beside it, or when `overwrite`;
+    any other non-empty inbox (real submissions?) is an error.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; use one of {sorted(SCALES)}")
@@ -68,8 +69,8 @@ def generate_city(
     ref: RefData = load_refdata(Path(seeds_dir) if seeds_dir else default_seeds_dir())
     inbox = out_dir / "inbox"
     if inbox.exists() and any(inbox.iterdir()):
-        if not overwrite:
-            raise FileExistsError(f"{inbox} is not empty")
+        if not (overwrite or (out_dir / "truth.csv").exists()):
+            raise FileExistsError(f"{inbox} holds files this generator did not write; pass overwrite=True")
         shutil.rmtree(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
     jobs = [(ref, i, scale, seed, str(inbox)) for i in range(len(ref.districts))]

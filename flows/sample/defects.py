@@ -15,13 +15,13 @@ from transforms.fields import REQUIRED_FIELDS
 # Per-row injection rates (of catalog rows; not_in_catalog of a site's item count).
 MISSING_RATE = 0.03  # one required element left blank
 WRONG_TYPE_RATE = 0.015
-PROMISED_GT_STATUTORY_RATE = 0.01
+PROMISED_GT_STATUTORY_RATE = 0.015  # applies only where the statutory limit is a number
 IMMEDIATE_MISMATCH_RATE = 0.01
 FEE_BASIS_MISSING_RATE = 0.01
 CODE_NAME_CONFLICT_RATE = 0.01
 ELEMENT_DIFFERS_RATE = 0.025
 NOT_IN_CATALOG_RATE = 0.015
-DUPLICATE_ROW_RATE = 0.01
+DUPLICATE_ROW_RATE = 0.012
 
 # Required elements that may be blanked (name and code are not: a blank code is noise).
 BLANKABLE = tuple(f for f in REQUIRED_FIELDS if f not in ("item_name", "item_code"))

@@ -58,7 +58,7 @@ def site_names(rng: random.Random, count: int, town_kind: str, urban: bool) -> l
 def _org_code(rng: random.Random) -> str:
     """A 9-character 组织机构代码 with a valid GB 11714 check character."""
     body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
-    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS))
+    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
@@ -69,7 +69,7 @@ def uscc(rng: random.Random, region: str, kind: str = "11") -> str:
     kind "11" is an organ of state (a 街道办事处/镇政府); "54" a 村(居)民委员会.
     """
     first17 = kind + region[:6] + _org_code(rng)
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return first17 + USCC_CHARS[(31 - total % 31) % 31]
 
 

@@ -139,7 +139,8 @@ def _site(rng: random.Random, district: District, town: str, community: str) -> 
         uscc=places.uscc(rng, district.code, "54" if community else "11"),
         level_digit="6" if community else "5", phone=places.phone(rng),
         window=rng.choice(("综合业务窗口", "综合受理窗口", "帮办代办窗口")) if not community else "综合业务窗口",
-        address=f"{community or town}{'党群服务中心' if community else '便民服务中心'}{rng.choice(('一楼', '二楼', '大厅', ''))}",
+        address=(community or town) + ("党群服务中心" if community else "便民服务中心")
+        + rng.choice(("一楼", "二楼", "大厅", "")),
     )
 
 
@@ -150,7 +151,7 @@ def _fill(rng: random.Random, site: Site, items: list[dict], ref: RefData, ctx: 
     used_names: set[str] = set()
     for _ in range(n_local):
         values = local_values(rng, site.level == COMMUNITY_LEVEL, ref_province(ref))
-        if values["item_name"] in used_names:
+        if values["item_name"] in used_names or values["item_name"] in ctx.names:
             continue
         used_names.add(values["item_name"])
         if values["item_code"] in codes:

@@ -87,7 +87,9 @@ def _hit(rng: random.Random, tag: str) -> bool:
     return rng.random() < NOISE_RATES[tag]
 
 
-def _name_noise(rng: random.Random, name: str, code: str, aliases: list[str], ctx: NoiseContext) -> tuple[str, list[str]]:
+def _name_noise(
+    rng: random.Random, name: str, code: str, aliases: list[str], ctx: NoiseContext
+) -> tuple[str, list[str]]:
     tags: list[str] = []
     clean = name
     if aliases and _hit(rng, "name_alias"):
@@ -190,7 +192,9 @@ def apply_noise(rng: random.Random, row: Row, site, aliases: list[str], ctx: Noi
             tags.append("flag_spelling")
 
 
-def catalog_row(rng: random.Random, item: dict, site, catalog: list[dict], aliases: list[str], ctx: NoiseContext) -> Row:
+def catalog_row(
+    rng: random.Random, item: dict, site, catalog: list[dict], aliases: list[str], ctx: NoiseContext
+) -> Row:
     values = {f: item.get(f, "") for f in CATALOG_FIELDS}
     defects.inject(rng, values, item, catalog)
     row = Row(item["item_code"], values, defects.audit(values, item))

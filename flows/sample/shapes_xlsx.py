@@ -11,10 +11,11 @@ from pathlib import Path
 import xlsxwriter
 
 from .cells import FILL_DATE, Position, cell, ensure_parent, relative_path, title
-from .plan import DistrictPlan, Site, TownPlan
+from .plan import DistrictPlan, Site
 
 # Fixed document dates, so the same seed writes byte-identical workbooks.
 CREATED = datetime(2026, 11, 20, 9, 0, 0)
+NOTE = "说明：本表由镇(街道)便民服务中心汇总填报，村(社区)便民服务站事项一并列出；事项以省政务服务事项管理系统为准。"
 INSTRUCTIONS = (
     "填表说明",
     "1. 本表由各镇(街道)便民服务中心组织填写，村(社区)便民服务站事项一并报送。",
@@ -169,7 +170,7 @@ def shape5_merged_blocks(plan: DistrictPlan, inbox: Path) -> list[Position]:
                     ws.write_string(first, c, value, fmt["merged"])
         r += 1
         ws.write_string(r, 0, f"填表人：{p.person}  联系电话：{p.mobile}")
-        ws.write_string(r + 1, 0, "说明：本表由镇(街道)便民服务中心汇总填报，村(社区)便民服务站事项一并列出；事项以省政务服务事项管理系统为准。")
+        ws.write_string(r + 1, 0, NOTE)
         wb.close()
     return out
 

@@ -69,14 +69,23 @@ def _all_cell_values(inbox: Path) -> dict:
 
 
 def test_same_seed_gives_identical_files(city, tmp_path):
+    """Same seed, same bytes, whether districts run in this process or in worker processes."""
     out, summary = city
-    again = generate_city(tmp_path, scale="small", seeds_dir=SEEDS)
+    again = generate_city(tmp_path, scale="small", seeds_dir=SEEDS, workers=2)
     assert again == summary
     assert (tmp_path / "truth.csv").read_bytes() == (out / "truth.csv").read_bytes()
     assert _all_cell_values(tmp_path / "inbox") == _all_cell_values(out / "inbox")
     for path in sorted((out / "inbox").rglob("*.*")):
         twin = tmp_path / "inbox" / path.relative_to(out / "inbox")
         assert twin.read_bytes() == path.read_bytes(), f"not byte-identical: {path.name}"
+
+
+def test_refuses_to_replace_an_inbox_it_did_not_write(tmp_path):
+    (tmp_path / "inbox" / "市南区").mkdir(parents=True)
+    (tmp_path / "inbox" / "市南区" / "real.xlsx").write_bytes(b"real submission")
+    with pytest.raises(FileExistsError):
+        generate_city(tmp_path, scale="small", seeds_dir=SEEDS)
+    assert (tmp_path / "inbox" / "市南区" / "real.xlsx").exists()
 
 
 def test_another_seed_gives_other_data(city, tmp_path):

@@ -16,6 +16,7 @@ SICHUAN = f"511A0138000000-511602000000-000-{CREDIT}-1-00"
         ),
         pytest.param("０００１１５０１５００５", CodeParts("000115015005", "basic", "000115015005"), id="full-width"),
         pytest.param("0001_15015.005", CodeParts("000115015005", "basic", "000115015005"), id="underscore, dot"),
+        pytest.param("'000115015005", CodeParts("000115015005", "basic", "000115015005"), id="Excel text mark '"),
         pytest.param(
             f"{CREDIT}3440118009000", CodeParts(f"{CREDIT}3440118009000", "implementation", "440118009000"),
             id="implementation code",
