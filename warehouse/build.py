@@ -40,8 +40,8 @@ def _lookups(con, reference: Reference, patterns: CodePatterns) -> dict[str, pd.
     }
 
 
+# Every landed row with its normalized elements (staging), joined from the lookup tables.
 STAGE_SQL = f"""
-CREATE OR REPLACE TEMP TABLE stage AS
 SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS community,
        CASE WHEN sl.label IS NOT NULL THEN sl.label
             WHEN coalesce(trim(r.community), '') <> '' THEN '{COMMUNITY_LEVEL}'
@@ -81,13 +81,23 @@ LEFT JOIN n_legal_basis lb ON lb.raw = coalesce(r.legal_basis, '')
 LEFT JOIN n_conditions ac ON ac.raw = coalesce(r.acceptance_conditions, '')
 """
 
-CORE_SQL = """
+# The distinct (name, code) pairs to match: one per spelling, never one per row.
+QUERIES_SQL = """
+SELECT DISTINCT n.name_key, n.name_situations, n.name_qualifier,
+       CASE WHEN c.code_kind = 'local' THEN c.code_text ELSE c.basic_code END AS basic_code
+FROM (SELECT DISTINCT coalesce(item_name, '') AS item_name, coalesce(item_code, '') AS item_code
+      FROM landing.rows) r
+JOIN n_name n ON n.raw = r.item_name
+JOIN n_code c ON c.raw = r.item_code
+"""
+
+CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
-SELECT row_number() OVER (ORDER BY s.district, s.source_file, s.sheet NULLS FIRST, s.row_number) AS item_id,
+SELECT row_number() OVER () AS item_id,
        s.* EXCLUDE (match_code),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence,
        mt.runner_up_code, mt.runner_up_score, mt.candidates
-FROM stage s
+FROM ({STAGE_SQL}) s
 LEFT JOIN matches mt ON mt.name_key = s.name_key AND mt.name_situations IS NOT DISTINCT FROM s.name_situations
     AND mt.name_qualifier IS NOT DISTINCT FROM s.name_qualifier AND mt.basic_code IS NOT DISTINCT FROM s.match_code
 LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
@@ -98,12 +108,10 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
                      patterns: CodePatterns = DEFAULT_PATTERNS,
                      settings: MatchSettings = MatchSettings()) -> None:
     """Rebuild core.site_items (inside the caller's transaction)."""
-    for name, frame in _lookups(con, reference, patterns).items():
+    lookups = _lookups(con, reference, patterns)
+    for name, frame in lookups.items():
         con.register(name, frame)
-    con.execute(STAGE_SQL)
-    queries = con.sql("""
-        SELECT DISTINCT coalesce(name_key, '') AS name_key, name_situations, name_qualifier, match_code AS basic_code
-        FROM stage""").df()
+    queries = con.sql(QUERIES_SQL).df()
     catalog = con.sql("""
         SELECT catalog_code AS code, item_name AS name, name_key, name_situations, name_qualifier
         FROM core.catalog_items""").df()
@@ -113,4 +121,5 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     con.register("matches", match_pairs(queries, catalog, aliases, settings))
     con.execute("DELETE FROM core.site_items")
     con.execute(CORE_SQL)
-    con.execute("DROP TABLE stage")
+    for name in (*lookups, "matches"):
+        con.unregister(name)

@@ -13,6 +13,7 @@ def connect(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    con.execute("SET enable_progress_bar = false")  # it would print into the nightly log
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
     return con

@@ -199,12 +199,16 @@ def catalog_row(
     defects.inject(rng, values, item, catalog)
     row = Row(item["item_code"], values, defects.audit(values, item))
     apply_noise(rng, row, site, aliases, ctx)
+    if "code_missing" in row.noise:
+        row.defects.append("missing:item_code")  # 事项编码 is a required element: a blank one is reported
     return row
 
 
 def local_row(rng: random.Random, values: dict, site, ctx: NoiseContext) -> Row:
     """An item the district invented locally: not in the catalog, otherwise complete and consistent."""
     row = Row("", dict(values), defects.audit(values, None))
+    if not str(values.get("item_code", "")).strip():
+        row.defects.append("missing:item_code")
     if ctx.excel_numbers and str(values.get("item_code", "")).isdigit():
         row.values["item_code"] = int(values["item_code"])
         row.noise.append("code_excel_number")
