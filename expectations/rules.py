@@ -99,7 +99,7 @@ def publish_rules(previous_count: int | None, max_shrink: float | None) -> list[
         for name in PUBLISH_ELEMENTS
     ]
     if previous_count and max_shrink is not None:
-        floor = int(previous_count * (1 - max_shrink))
+        floor = previous_count - int(previous_count * max_shrink)  # the allowed loss, rounded down
         rules.append(Rule("publish.shrink", "ExpectTableRowCountToBeBetween", {"min_value": floor}, None,
                           f"目录条数比上一版本（{previous_count}条）减少超过{max_shrink:.0%}",
                           "核对是否有区(市)漏报；确认无误后用 --allow-shrink 发布"))

@@ -58,9 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         from warehouse.reference import ReferenceError
 
         if isinstance(error, ReferenceError):
-            print("参考数据或目录有问题，请一次性修改以下各项后重试：", file=sys.stderr)
+            print("配置、参考数据或目录有问题，请一次性修改以下各项后重试：", file=sys.stderr)
             for problem in error.problems:
                 print(f"  - {problem}", file=sys.stderr)
+            return 2
+        from warehouse.db import WarehouseVersionError
+
+        if isinstance(error, WarehouseVersionError):
+            print(str(error), file=sys.stderr)
             return 2
         if isinstance(error, (FileNotFoundError, PermissionError)):
             print(f"无法读取：{error}", file=sys.stderr)
@@ -70,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _refresh(args) -> int:
     from flows.refresh import nightly_refresh
+    from flows.steps import preflight
+
+    preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None)
 
     summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
                               out=args.out, allow_shrink=args.allow_shrink, force=args.force)

@@ -20,6 +20,8 @@ class InboxScan:
 
 def scan_inbox(inbox: Path, districts: dict[str, str]) -> InboxScan:
     """Every file under a district folder, hashed; folder names may be a district's alias."""
+    if not Path(inbox).is_dir():
+        raise FileNotFoundError(f"收件箱文件夹不存在：{inbox}")
     files, paths, unknown, ignored = [], {}, {}, []
     for path in sorted(Path(inbox).rglob("*")):
         if not path.is_file() or path.name.startswith(IGNORED_PREFIXES):

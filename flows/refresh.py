@@ -41,9 +41,10 @@ def validate(con, scan, run_id) -> pd.DataFrame:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, findings, run_id, out: Path) -> list[str]:
+def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
-    paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out)
+    with steps.worker_pool(workers) as pool:
+        paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, pool)
     return [str(p) for p in paths]
 
 
@@ -67,38 +68,39 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
     catalog_bytes = catalog_path.read_bytes()
     con = db.connect(options.warehouse)
     run_id = steps.new_run_id()
+    timer = steps.StageTimer(logger)
     try:
-        scan = scan_inbox(options.inbox, reference.districts)
-        fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, SEEDS_DIR, con, options)
+        with timer("scan"):
+            scan = scan_inbox(options.inbox, reference.districts)
+            fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, SEEDS_DIR, con, options)
         con.execute("INSERT INTO audit.runs (run_id, started_at, status, inputs_sha256) VALUES (?, ?, 'running', ?)",
                     [run_id, datetime.now(), fingerprint])
         if not options.force and fingerprint == steps.last_fingerprint(con):
-            summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
             logger.info("Nothing changed since the last run: skipped.")
-            return _finish(con, summary)
-        steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
-        to_read = landing.files_to_read(con, scan.files)
-        by_district: dict[str, list] = {}
-        for f in to_read:
-            by_district.setdefault(f.district, []).append(f)
-        with steps.reading_pool(min(options.workers, len(to_read))) as pool:
-            in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
-            reads = steps.submit_reads(pool, scan, in_store_order, reference)  # files are read in parallel …
-            for district, files in sorted(by_district.items()):  # … and stored district by district
-                ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
-        landing.forget_removed(con, scan.files)
-        rows = normalize_and_match(con, reference)
-        findings = validate(con, scan, run_id)
-        candidate, reasons = steps.audit_candidate(con, options)
-        summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
-                             files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
-        if reasons:
-            summary.version = _current_version(con)
-            logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))
-        else:
-            summary.version, summary.new_version = publish(con, run_id, candidate)
-        summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id, options.out)
-        return _finish(con, summary)
+            summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
+            return _finish(con, summary, timer)
+        with timer("catalog"):
+            steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
+        with timer("ingest"):
+            to_read = _ingest(con, scan, reference, run_id, options.workers)
+            landing.forget_removed(con, scan.files)
+        with timer("normalize_match"):
+            rows = normalize_and_match(con, reference)
+        with timer("validate"):
+            findings = validate(con, scan, run_id)
+        with timer("publish"):
+            candidate, reasons = steps.audit_candidate(con, options)
+            summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
+                                 files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
+            if reasons:
+                summary.version = _current_version(con)
+                logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))
+            else:
+                summary.version, summary.new_version = publish(con, run_id, candidate)
+        with timer("files"):
+            summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id,
+                                            options.out, options.workers)
+        return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",
                     [datetime.now(), f"{type(error).__name__}: {error}", run_id])
@@ -107,11 +109,26 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         con.close()
 
 
+def _ingest(con, scan, reference, run_id: str, workers: int) -> list:
+    """Read the new or changed files in parallel; store them district by district (one task each)."""
+    to_read = landing.files_to_read(con, scan.files)
+    by_district: dict[str, list] = {}
+    for f in to_read:
+        by_district.setdefault(f.district, []).append(f)
+    with steps.worker_pool(min(workers, len(to_read))) as pool:
+        in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
+        reads = steps.submit_reads(pool, scan, in_store_order, reference)
+        for district, files in sorted(by_district.items()):
+            ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
+    return to_read
+
+
 def _current_version(con):
     return db.scalar(con, "SELECT max(version) FROM published.catalog_versions")
 
 
-def _finish(con, summary: RunSummary) -> RunSummary:
+def _finish(con, summary: RunSummary, timer) -> RunSummary:
+    summary.stage_seconds = timer.seconds
     con.execute(
         "UPDATE audit.runs SET status = ?, finished_at = ?, version = ?, files_read = ?, files_skipped = ?, "
         "rows_total = ?, reasons = ? WHERE run_id = ?",

@@ -4,6 +4,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import time
+from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -37,7 +39,7 @@ class RefreshOptions:
     out: Path
     max_shrink: float | None = 0.10  # None: --allow-shrink
     force: bool = False
-    workers: int = min(os.cpu_count() or 1, 4)  # processes reading files
+    workers: int = min(os.cpu_count() or 1, 4)  # processes reading files and writing reports
 
 
 @dataclass
@@ -51,9 +53,27 @@ class RunSummary:
     rows_total: int = 0
     reasons: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+
+class StageTimer:
+    """Wall seconds per stage of a run, logged as each ends and kept in the run summary."""
+
+    def __init__(self, logger):
+        self.logger = logger
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(time.perf_counter() - started, 2)
+            self.logger.info("stage %s: %.2f s", stage, self.seconds[stage])
 
 
 def new_run_id() -> str:
@@ -77,6 +97,25 @@ def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, seeds_dir: Path,
 def last_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return scalar(con, "SELECT inputs_sha256 FROM audit.runs WHERE status IN ('published', 'unchanged') "
                        "ORDER BY started_at DESC LIMIT 1")
+
+
+def preflight(inbox: Path, catalog: Path | None) -> None:
+    """Fail fast, before any work, on configuration a run cannot use; every problem listed at once."""
+    from transforms.catalog import check_catalog, read_catalog
+    from warehouse.reference import CATALOG_SEED, ReferenceError, load_reference
+
+    problems = []
+    if not Path(inbox).is_dir():
+        problems.append(f"收件箱文件夹不存在：{inbox}")
+    catalog_path = Path(catalog) if catalog else CATALOG_SEED
+    if not catalog_path.is_file():
+        problems.append(f"目录文件不存在：{catalog_path}")
+    reference = load_reference()  # raises ReferenceError listing the seeds' problems
+    if catalog_path.is_file():
+        raw, read_problems = read_catalog(catalog_path.read_bytes(), catalog_path.name, reference.synonyms)
+        problems += read_problems or [f"{catalog_path.name}：{p}" for p in check_catalog(raw)]
+    if problems:
+        raise ReferenceError(problems)
 
 
 def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Reference) -> int:
@@ -110,7 +149,8 @@ class InlineExecutor(Executor):
         return future
 
 
-def reading_pool(workers: int) -> Executor:
+def worker_pool(workers: int) -> Executor:
+    """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
     if workers <= 1:
         return InlineExecutor()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
@@ -126,7 +166,7 @@ def store_district_files(con, files: list[InboxFile], reads: dict[str, Future], 
     """Store one district's file readings in landing as they complete; returns the rows landed."""
     landed = 0
     for inbox_file in files:
-        result = reads[inbox_file.source_file].result()
+        result = reads.pop(inbox_file.source_file).result()  # popped: its rows leave memory once stored
         landing.store_result(con, result, inbox_file.size_bytes, run_id)
         landed += len(result.rows)
     return landed

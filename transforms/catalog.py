@@ -24,7 +24,7 @@ def read_catalog(data: bytes, filename: str, synonyms: dict[str, str]) -> tuple[
     result = read_file(data, filename)
     problems = [f"{filename}：{p.message}" for p in result.problems]
     for sheet in result.sheets:
-        header = detect_header(sheet, synonyms)
+        header = detect_header(sheet, synonyms, min_fields=len(CATALOG_REQUIRED))
         if header is None:
             continue
         missing = [LABELS[f] for f in CATALOG_REQUIRED if f not in header.columns]

@@ -66,7 +66,7 @@ def _map_row(cells: list[str], synonyms: dict[str, str]) -> dict[str, int]:
     return mapped
 
 
-def detect_header(sheet: Sheet, synonyms: dict[str, str]) -> HeaderMap | None:
+def detect_header(sheet: Sheet, synonyms: dict[str, str], min_fields: int = MIN_MAPPED_FIELDS) -> HeaderMap | None:
     """The best header among the first rows, or None when no row names enough known fields."""
     best_index, best = None, {}
     for index in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
@@ -74,7 +74,7 @@ def detect_header(sheet: Sheet, synonyms: dict[str, str]) -> HeaderMap | None:
         # Only a row naming the item can be the header (a two-row header's second line may name more).
         if "item_name" in mapped and len(mapped) > len(best):
             best_index, best = index, mapped
-    if best_index is None or len(best) < MIN_MAPPED_FIELDS:
+    if best_index is None or len(best) < min_fields:
         return None
     name_col = best["item_name"]
     if any(r0 == best_index - 1 and r1 >= best_index and c0 <= name_col <= c1 for r0, c0, r1, c1 in sheet.merged):

@@ -6,6 +6,7 @@ file and a crash never replaces the last good files.
 
 import os
 import shutil
+from concurrent.futures import Executor
 from pathlib import Path
 
 import duckdb
@@ -109,30 +110,40 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     return latest
 
 
-def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """One xlsx per district: a summary sheet and every finding grouped by file and row (一次告知).
+def write_district_report(path: Path, district: str, summary: dict, findings: pd.DataFrame) -> None:
+    """One district's xlsx: a summary sheet and every finding grouped by file and row (一次告知)."""
+    part = findings.sort_values(["source_file", "sheet", "row_number", "field"], na_position="first")
+    part = part.assign(severity=part["severity"].map(SEVERITY_LABELS),
+                       field=part["field"].map(lambda f: label(f) if isinstance(f, str) else f))
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, **WORKBOOK_OPTIONS})
+    summary_frame = pd.DataFrame({"项目": ["区(市)", *summary], "数值": [district, *summary.values()]})
+    _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
+    _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),
+                 {"文件": 36, "问题说明": 50, "填报值": 30, "修改建议": 40})
+    workbook.close()
+
+
+def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path,
+                           executor: Executor | None = None) -> list[Path]:
+    """Every district's report, written to a temporary folder and renamed into place together.
 
     summary: one row per district, a 'district' column and metric columns named in Chinese.
+    executor: runs the per-district writes (a process pool writes them in parallel).
     """
     reports_dir = Path(out_dir) / "reports"
     tmp = Path(out_dir) / ".tmp-reports"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    paths = []
+    by_district = dict(list(findings.groupby("district", sort=False)))
+    jobs = []
     for district, row in summary.set_index("district").iterrows():
-        part = findings[findings["district"] == district].sort_values(
-            ["source_file", "sheet", "row_number", "field"], na_position="first")
-        part = part.assign(severity=part["severity"].map(SEVERITY_LABELS), field=part["field"].map(
-            lambda f: label(f) if isinstance(f, str) else f))
-        path = tmp / f"{district}_一次告知.xlsx"
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, **WORKBOOK_OPTIONS})
-        summary_frame = pd.DataFrame({"项目": ["区(市)", *row.index], "数值": [district, *row.tolist()]})
-        _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
-        _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),
-                     {"文件": 36, "问题说明": 50, "填报值": 30, "修改建议": 40})
-        workbook.close()
-        paths.append(reports_dir / path.name)
+        part = by_district.get(district, findings.iloc[0:0])
+        args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), part)
+        jobs.append(executor.submit(write_district_report, *args) if executor else None)
+        if executor is None:
+            write_district_report(*args)
+    for job in filter(None, jobs):
+        job.result()
     shutil.rmtree(reports_dir, ignore_errors=True)
     os.replace(tmp, reports_dir)
-    return paths
-
+    return sorted(reports_dir.iterdir())

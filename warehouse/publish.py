@@ -22,16 +22,29 @@ ELEMENT_COLUMNS = [
 CATALOG_COLUMNS = ["site_level", "catalog_code", *ELEMENT_COLUMNS, "district_count", "site_count"]
 
 
+# Elements the districts also submit: where the master catalog leaves one empty (a user catalog
+# may hold only 事项名称 and 事项编码), the list takes the value most districts' rows agree on.
+SUBMITTED_ELEMENTS = {
+    "item_type", "legal_basis", "exercise_levels", "acceptance_conditions", "materials", "statutory_limit",
+    "promised_limit", "fee_charged", "fee_basis", "handling_type", "is_online", "is_proxy",
+}
+
+
 def candidate_sql() -> str:
     methods = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
-    elements = ", ".join(f"c.{col}" for col in ELEMENT_COLUMNS)
+    elements = ",\n               ".join(
+        f"coalesce(any_value(c.{col}), mode(s.{col})) AS {col}" if col in SUBMITTED_ELEMENTS
+        else f"any_value(c.{col}) AS {col}"
+        for col in ELEMENT_COLUMNS
+    )
     return f"""
-        SELECT s.site_level, s.catalog_code, {elements},
+        SELECT s.site_level, s.catalog_code,
+               {elements},
                count(DISTINCT s.district)::INTEGER AS district_count,
                count(DISTINCT (s.district, s.town, coalesce(s.community, '')))::INTEGER AS site_count
         FROM core.site_items s JOIN core.catalog_items c USING (catalog_code)
         WHERE s.match_method IN ({methods})
-        GROUP BY ALL
+        GROUP BY s.site_level, s.catalog_code
         ORDER BY s.site_level DESC, s.catalog_code
     """
 

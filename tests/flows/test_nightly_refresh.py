@@ -133,3 +133,27 @@ def test_a_failed_publish_audit_keeps_the_last_good_version(first_run, tmp_path)
     assert published_after == published_before
     [(status,)] = query(paths["warehouse"], "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1")
     assert status == "blocked"
+
+
+def test_a_user_catalog_with_only_names_and_codes(small_city, tmp_path, prefect_harness):
+    """--catalog takes an xlsx with only 事项名称 and 事项编码; the other elements come from the districts."""
+    import xlsxwriter
+
+    from warehouse.reference import read_seed
+
+    rows = read_seed("catalog.csv")
+    path = tmp_path / "我的目录.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("目录")
+    sheet.write_row(0, 0, ["序号", "事项名称", "事项编码"])
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, [i, row["事项名称"], row["事项编码"]])
+    workbook.close()
+
+    warehouse = str(tmp_path / "mulu.duckdb")
+    summary = nightly_refresh(inbox=str(small_city / "inbox"), catalog=str(path), warehouse=warehouse,
+                              out=str(tmp_path / "out"))
+
+    assert summary["status"] == "published"
+    [(items, without_basis)] = query(warehouse, "SELECT count(*), count(*) FILTER (WHERE legal_basis IS NULL) FROM catalog")
+    assert items > 100 and without_basis == 0
