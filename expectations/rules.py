@@ -7,6 +7,8 @@ Columns named here come from the validation frame (warehouse/checks.py).
 
 from dataclasses import dataclass
 
+from transforms.fields import LABELS, REQUIRED_FIELDS
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -19,19 +21,7 @@ class Rule:
     severity: str = "error"
 
 
-REQUIRED_ELEMENTS = {
-    "item_name": "事项名称",
-    "item_code": "事项编码",
-    "item_type": "事项类型",
-    "legal_basis": "设定依据",
-    "exercise_levels": "行使层级",
-    "acceptance_conditions": "受理条件",
-    "materials": "申请材料",
-    "statutory_limit": "法定办结时限",
-    "promised_limit": "承诺办结时限",
-    "fee": "是否收费",
-    "handling_type": "办件类型",
-}
+REQUIRED_ELEMENTS = {name: LABELS[name] for name in REQUIRED_FIELDS}  # seed §二(二)2
 
 # Row rules run over warehouse/checks.py's validation frame, one row per site item.
 ROW_RULES: list[Rule] = [
@@ -74,11 +64,11 @@ ROW_RULES: list[Rule] = [
 ] + [
     Rule(f"conformance.{name}", "ExpectColumnValuesToBeInSet", {"column": f"{name}_conforms", "value_set": [True]},
          name, f"{label}与市级目录不一致（全市统一）", f"请按目录的{label}填写", severity="warning")
-    for name, column, label in (
-        ("statutory_limit", "statutory_limit", "法定办结时限"),
-        ("promised_limit", "promised_limit", "承诺办结时限"),
-        ("materials", "materials_raw", "申请材料"),
-        ("fee", "fee", "收费情况"),
+    for name, label in (
+        ("statutory_limit", "法定办结时限"),
+        ("promised_limit", "承诺办结时限"),
+        ("materials", "申请材料"),
+        ("fee", "收费情况"),
     )
 ]
 

@@ -89,6 +89,10 @@ def _report(summary: dict) -> int:
     words = {"published": "已发布", "unchanged": "无变化，已跳过", "blocked": "未通过发布审核，保留上一版本"}
     print(f"运行 {summary['run_id']}：{words.get(status, status)}；目录版本 v{summary['version']}；"
           f"读取文件 {summary['files_read']} 个，未变跳过 {summary['files_skipped']} 个；事项行 {summary['rows_total']}")
+    if summary["rows_total"]:
+        share = summary["rows_matched"] / summary["rows_total"]
+        print(f"  匹配：自动匹配 {summary['rows_matched']} 行（{share:.1%}），待人工核对 {summary['rows_review']} 行；"
+              f"问题：错误 {summary['errors']} 条，提醒 {summary['warnings']} 条（见各区(市)一次告知报告）")
     for reason in summary["reasons"]:
         print(f"  未发布原因：{reason}")
     for path in summary["outputs"]:
@@ -113,7 +117,9 @@ def _demo(args) -> int:
         generate_city(base, scale=args.scale, seed=args.seed)
     summary = nightly_refresh(inbox=str(base / "inbox"), warehouse=str(base / "mulu.duckdb"), out=str(base / "out"))
     code = _report(summary)
-    print(f"\n查看仓库：duckdb {base / 'mulu.duckdb'} -c 'SELECT * FROM catalog LIMIT 5'")
+    database = (base / "mulu.duckdb").as_posix()
+    print(f"\n查看仓库：.venv/bin/python -c \"import duckdb; print(duckdb.connect('{database}', read_only=True)"
+          f".sql('SELECT site_level, count(*) FROM catalog GROUP BY 1'))\"")
     return code
 
 

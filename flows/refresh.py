@@ -92,6 +92,7 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
             candidate, reasons = steps.audit_candidate(con, options)
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
                                  files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
+            steps.count_outcomes(con, findings, summary)
             if reasons:
                 summary.version = _current_version(con)
                 logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))
@@ -140,6 +141,7 @@ def _finish(con, summary: RunSummary, timer) -> RunSummary:
 def _markdown(summary: RunSummary) -> str:
     lines = [f"# mulu 运行 {summary.run_id}", "", f"- 状态: **{summary.status}**",
              f"- 目录版本: {summary.version}", f"- 读取文件: {summary.files_read}，跳过未变文件: {summary.files_skipped}",
-             f"- 事项行: {summary.rows_total}"]
+             f"- 事项行: {summary.rows_total}（自动匹配 {summary.rows_matched}，待人工核对 {summary.rows_review}）",
+             f"- 问题: 错误 {summary.errors} 条，提醒 {summary.warnings} 条"]
     lines += [f"- 未发布原因: {r}" for r in summary.reasons]
     return "\n".join(lines)

@@ -51,6 +51,10 @@ class RunSummary:
     files_read: int = 0
     files_skipped: int = 0
     rows_total: int = 0
+    rows_matched: int = 0  # accepted matches to the catalog
+    rows_review: int = 0  # waiting for people (review) or without a candidate (none)
+    errors: int = 0
+    warnings: int = 0
     reasons: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -180,6 +184,17 @@ def validate_rows(con) -> pd.DataFrame:
     context = checks.finding_context(con, failures)
     findings = failures.merge(context, on=["item_id", "field"], how="left")
     return findings.reindex(columns=FINDING_COLUMNS)
+
+
+def count_outcomes(con, findings: pd.DataFrame, summary: RunSummary) -> None:
+    """Fill the summary's match and finding counts."""
+    [(matched, review)] = con.sql("""
+        SELECT count(*) FILTER (WHERE match_method IN ('code', 'name', 'alias', 'fuzzy', 'reviewed')),
+               count(*) FILTER (WHERE match_method IN ('review', 'none'))
+        FROM core.site_items""").fetchall()
+    summary.rows_matched, summary.rows_review = matched, review
+    summary.errors = int((findings["severity"] == "error").sum())
+    summary.warnings = int((findings["severity"] == "warning").sum())
 
 
 def inbox_findings(con, scan: InboxScan) -> pd.DataFrame:

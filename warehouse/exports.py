@@ -16,23 +16,14 @@ import xlsxwriter
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
+# Column headers of the published list: the element labels, and a few words of its own.
 CATALOG_LABELS = {
+    **{name: label(name) for name in ("site_level", "item_name", "item_type", "item_family", "department",
+                                      "legal_basis", "exercise_levels", "acceptance_conditions", "materials",
+                                      "statutory_limit", "promised_limit", "fee_basis", "handling_type")},
     "version": "版本",
-    "site_level": "便民服务层级",
     "catalog_code": "事项编码",
-    "item_name": "事项名称",
-    "item_type": "事项类型",
-    "item_family": "事项类别",
-    "department": "主管部门",
-    "legal_basis": "设定依据",
-    "exercise_levels": "行使层级",
-    "acceptance_conditions": "受理条件",
-    "materials": "申请材料",
-    "statutory_limit": "法定办结时限",
-    "promised_limit": "承诺办结时限",
     "fee_charged": "是否收费",
-    "fee_basis": "收费依据",
-    "handling_type": "办件类型",
     "is_online": "网上可办",
     "is_proxy": "帮办代办",
     "district_count": "开展区(市)数",
