@@ -109,6 +109,11 @@ def main(argv=None) -> None:
         server.wait(timeout=30)
 
     figures = score(warehouse, sample / "truth.csv")
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    runs = con.sql("SELECT status, stage_seconds FROM runs ORDER BY started_at").fetchall()
+    con.close()
     decoded_rows = int(decode["stdout"].strip().splitlines()[-1])
     report = {
         "scale": args.scale,
@@ -117,6 +122,8 @@ def main(argv=None) -> None:
         "a_decode": {"seconds": round(decode["seconds"], 2), "peak_rss_mib": round(decode["peak_rss_mib"])},
         "b_refresh": {"seconds": round(full["seconds"], 2), "peak_rss_mib": round(full["peak_rss_mib"])},
         "c_unchanged": {"seconds": round(again["seconds"], 2), "peak_rss_mib": round(again["peak_rss_mib"])},
+        "b_stage_seconds": json.loads(runs[0][1] or "{}"),
+        "c_status": runs[-1][0],
         "b_over_a": round(full["seconds"] / decode["seconds"], 3),
         "c_over_b": round(again["seconds"] / full["seconds"], 3),
         "precision": figures["precision"],

@@ -56,8 +56,9 @@ def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int
     for col, title in enumerate(frame.columns):
         sheet.set_column(col, col, (widths or {}).get(title, 16), wrap)
     sheet.write_row(0, 0, [str(title) for title in frame.columns], header)
-    cleaned = frame.astype(object).where(frame.notna(), None)
-    for row, values in enumerate(cleaned.itertuples(index=False, name=None), start=1):
+    cells = frame.to_numpy(dtype=object)
+    cells[pd.isna(cells)] = None  # xlsxwriter leaves None cells empty
+    for row, values in enumerate(cells.tolist(), start=1):
         sheet.write_row(row, 0, values)
     sheet.freeze_panes(1, 0)
     if len(frame):
@@ -106,7 +107,7 @@ def write_district_report(path: Path, district: str, summary: dict, findings: pd
     part = findings.sort_values(["source_file", "sheet", "row_number", "field"], na_position="first")
     part = part.assign(severity=part["severity"].map(SEVERITY_LABELS),
                        field=part["field"].map(lambda f: label(f) if isinstance(f, str) else f))
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, **WORKBOOK_OPTIONS})
+    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
     summary_frame = pd.DataFrame({"项目": ["区(市)", *summary], "数值": [district, *summary.values()]})
     _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
     _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),

@@ -34,18 +34,20 @@ def files_to_read(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile]) -> lis
 def store_result(con: duckdb.DuckDBPyConnection, result: IngestResult, size_bytes: int, run_id: str) -> None:
     """Record one file's reading: its rows when usable, its problems always (one transaction)."""
     now = datetime.now()
+    previous = con.execute(
+        "SELECT good_sha256 FROM landing.files WHERE source_file = ?", [result.source_file]).fetchall()
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM landing.file_findings WHERE source_file = ?", [result.source_file])
+        if previous:  # a file seen before: its old findings (and rows, when replaced) go
+            con.execute("DELETE FROM landing.file_findings WHERE source_file = ?", [result.source_file])
+            con.execute("DELETE FROM landing.files WHERE source_file = ?", [result.source_file])
+            if result.usable:
+                con.execute("DELETE FROM landing.rows WHERE source_file = ?", [result.source_file])
         if result.usable:
             con.register("incoming_rows", result.rows)
-            con.execute("DELETE FROM landing.rows WHERE source_file = ?", [result.source_file])
             con.execute(f"INSERT INTO landing.rows ({', '.join(LANDING_COLUMNS)}) SELECT * FROM incoming_rows")
             con.unregister("incoming_rows")
-        previous = con.execute(
-            "SELECT good_sha256 FROM landing.files WHERE source_file = ?", [result.source_file]).fetchall()
         good = result.file_sha256 if result.usable else (previous[0][0] if previous else None)
-        con.execute("DELETE FROM landing.files WHERE source_file = ?", [result.source_file])
         con.execute(
             "INSERT INTO landing.files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [result.source_file, result.district, result.file_sha256, size_bytes,

@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     inputs_sha256 VARCHAR,            -- fingerprint of inbox files + catalog + aliases + code version
     version       INTEGER,            -- the catalog version this run published, if any
     files_read    INTEGER, files_skipped INTEGER, rows_total INTEGER,
-    reasons       VARCHAR             -- why a run was blocked or failed (Chinese)
+    reasons       VARCHAR,            -- why a run was blocked or failed (Chinese)
+    stage_seconds VARCHAR             -- JSON: wall seconds of each stage
 );
 
 CREATE TABLE IF NOT EXISTS audit.findings (
