@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import steps
+from flows import reading, steps
 from flows.inbox import scan_inbox
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import db, exports, landing
@@ -26,7 +26,7 @@ from warehouse.reference import load_reference
 
 @task(cache_policy=NO_CACHE)
 def ingest_district(con, files, reads, run_id) -> int:
-    return steps.store_district_files(con, files, reads, run_id)
+    return reading.store_district_files(con, files, reads, run_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -46,7 +46,7 @@ def validate(con, scan, run_id) -> pd.DataFrame:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
-    with steps.worker_pool(workers) as pool:
+    with reading.worker_pool(workers) as pool:
         paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, pool)
     return [str(p) for p in paths]
 
@@ -122,9 +122,9 @@ def _ingest(con, scan, reference, run_id: str, workers: int) -> list:
     by_district: dict[str, list] = {}
     for f in to_read:
         by_district.setdefault(f.district, []).append(f)
-    with steps.worker_pool(min(workers, len(to_read))) as pool:
+    with reading.worker_pool(min(workers, len(to_read))) as pool:
         in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
-        reads = steps.submit_reads(pool, scan, in_store_order, reference)
+        reads = reading.submit_reads(pool, scan, in_store_order, reference)
         for district, files in sorted(by_district.items()):
             ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
     return to_read

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-ACCEPTED = ("code", "name", "alias", "fuzzy", "reviewed")
+from transforms.matching import ACCEPTED_METHODS as ACCEPTED
 
 SCORE_SQL = f"""
 WITH j AS (

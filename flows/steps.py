@@ -1,13 +1,10 @@
 """The steps of one refresh as plain functions (no Prefect here); flows/refresh.py wires them."""
 
 import hashlib
-import json
-import multiprocessing
 import os
 import time
 from contextlib import contextmanager
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -17,24 +14,22 @@ import pandas as pd
 from expectations.rules import ROW_RULES, publish_rules
 from expectations.runner import run_rules
 from flows.inbox import InboxScan
-from transforms.ingest import FileFinding, IngestContext, IngestResult, ingest_file
-from warehouse import checks, landing
-from warehouse.build import build_site_items
+from transforms.matching import ACCEPTED_METHODS
+from warehouse import checks
 from warehouse.catalog_store import load_catalog, load_seed_aliases
 from warehouse.db import scalar
-from warehouse.landing import InboxFile
 from warehouse.publish import build_candidate, current_version
 from warehouse.reference import Reference
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "2"  # bump when a change must make every night's input count as new
 FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "rule", "severity",
-                   "message", "value", "hint", "catalog_code"]  # bump when a change must make every night's input count as new
+                   "message", "value", "hint", "catalog_code"]
 
 
 @dataclass
 class RefreshOptions:
     inbox: Path
-    catalog: Path
+    catalog: Path | None  # None: the bundled seed
     warehouse: Path
     out: Path
     max_shrink: float | None = 0.10  # None: --allow-shrink
@@ -58,9 +53,6 @@ class RunSummary:
     reasons: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
 
 class StageTimer:
@@ -128,54 +120,6 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
     return len(catalog)
 
 
-def read_inbox_file(path: Path, source_file: str, district: str, context: IngestContext) -> IngestResult:
-    """Read one file (runs in a worker process). A fault while reading becomes a finding, so no
-    single file can stop the night."""
-    data = path.read_bytes()
-    try:
-        return ingest_file(data, source_file, district, context)
-    except Exception as error:  # a bug or a pathological file: report it, keep the last good rows
-        empty = ingest_file(b"", source_file, district, context)
-        empty.file_sha256 = hashlib.sha256(data).hexdigest()
-        empty.findings = [FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")]
-        return empty
-
-
-class InlineExecutor(Executor):
-    """Runs each job at submit time: the one-worker case, without a process pool."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
-
-
-def worker_pool(workers: int) -> Executor:
-    """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
-    if workers <= 1:
-        return InlineExecutor()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], reference: Reference) -> dict[str, Future]:
-    context = IngestContext(reference.synonyms, reference.towns)
-    return {f.source_file: pool.submit(read_inbox_file, scan.paths[f.source_file], f.source_file, f.district, context)
-            for f in to_read}
-
-
-def store_district_files(con, files: list[InboxFile], reads: dict[str, Future], run_id: str) -> int:
-    """Store one district's file readings in landing as they complete; returns the rows landed."""
-    landed = 0
-    for inbox_file in files:
-        result = reads.pop(inbox_file.source_file).result()  # popped: its rows leave memory once stored
-        landing.store_result(con, result, inbox_file.size_bytes, run_id)
-        landed += len(result.rows)
-    return landed
-
-
 def validate_rows(con) -> pd.DataFrame:
     """Row-level findings of every site item (GX suite 'site_items'), with provenance and values."""
     frame = checks.validation_frame(con)
@@ -189,9 +133,9 @@ def validate_rows(con) -> pd.DataFrame:
 def count_outcomes(con, findings: pd.DataFrame, summary: RunSummary) -> None:
     """Fill the summary's match and finding counts."""
     [(matched, review)] = con.sql("""
-        SELECT count(*) FILTER (WHERE match_method IN ('code', 'name', 'alias', 'fuzzy', 'reviewed')),
+        SELECT count(*) FILTER (WHERE match_method IN (SELECT unnest(?::VARCHAR[]))),
                count(*) FILTER (WHERE match_method IN ('review', 'none'))
-        FROM core.site_items""").fetchall()
+        FROM core.site_items""", params=[list(ACCEPTED_METHODS)]).fetchall()
     summary.rows_matched, summary.rows_review = matched, review
     summary.errors = int((findings["severity"] == "error").sum())
     summary.warnings = int((findings["severity"] == "warning").sum())

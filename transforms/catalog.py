@@ -58,7 +58,7 @@ def check_catalog(frame: pd.DataFrame, patterns: CodePatterns = DEFAULT_PATTERNS
         problems.append(f"事项编码'{code}'重复出现在第{'、'.join(map(str, group))}行")
     name_key = pd.Series([identity_keys(*k)[0] for k in zip(
         names["name_key"], names["name_situations"], names["name_qualifier"])], index=frame.index)
-    for key, group in rows[name_key.duplicated(keep=False) & (name_key != "")].groupby(name_key):
+    for _, group in rows[name_key.duplicated(keep=False) & (name_key != "")].groupby(name_key):
         first = frame["item_name"][group.index[0]]
         problems.append(f"事项名称'{first}'重复出现在第{'、'.join(map(str, group))}行")
     return problems

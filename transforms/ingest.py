@@ -119,19 +119,24 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
         frame.insert(0, "sheet", sheet.name)
         frame["extras"] = table.extras
         frames.append(frame)
-    if frames:
-        rows = pd.concat(frames, ignore_index=True)
-    else:
-        rows = pd.DataFrame({c: pd.Series(dtype="str") for c in LANDING_COLUMNS})
+    if not frames:
         if not any(f.severity == "error" for f in findings):
             findings.append(FileFinding(
                 "no_item_rows",
                 f"文件中没有可读取的事项行：未找到含'{LABELS['item_name']}'列的表格，或表格为空。",
             ))
+        return empty_result(district, source_file, digest, findings)
+    rows = pd.concat(frames, ignore_index=True)
     rows["file_sha256"] = digest
     rows["source_file"] = source_file
     rows["district"] = district
     return IngestResult(district, source_file, digest, rows[LANDING_COLUMNS], findings)
+
+
+def empty_result(district: str, source_file: str, digest: str, findings: list[FileFinding]) -> IngestResult:
+    """A file that gave no rows: only its findings."""
+    rows = pd.DataFrame({c: pd.Series(dtype="str") for c in LANDING_COLUMNS})
+    return IngestResult(district, source_file, digest, rows, findings)
 
 
 def _default(frame: pd.DataFrame, column: str, value: str) -> None:

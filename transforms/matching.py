@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+# match_method values of an accepted match; 'review' (waiting for people) and 'none' are not.
+ACCEPTED_METHODS = ("code", "name", "alias", "fuzzy", "reviewed")
+
 # Words that make two otherwise similar names different items.
 GUARD_WORDS = (
     "新办", "设立", "变更", "延续", "补办", "补发", "换发", "换证", "注销", "撤销", "迁入", "迁出",

@@ -32,7 +32,7 @@ class SheetTable:
 
 def _fill_merged_down(sheet: Sheet, header: HeaderMap) -> None:
     cols = {header.columns[f] for f in FILL_DOWN_FIELDS if f in header.columns}
-    for r0, c0, r1, c1 in sheet.merged:
+    for r0, c0, r1, _ in sheet.merged:
         if c0 in cols and r1 > r0 and r0 >= header.first_data_index:
             value = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
             for r in range(r0 + 1, min(r1, len(sheet.rows) - 1) + 1):

@@ -11,9 +11,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from transforms.matching import ACCEPTED_METHODS
 from warehouse.db import scalar, transaction
 
-ACCEPTED_METHODS = ("code", "name", "alias", "fuzzy", "reviewed")
 ELEMENT_COLUMNS = [
     "item_name", "item_type", "item_family", "department", "legal_basis", "exercise_levels",
     "acceptance_conditions", "materials", "statutory_limit", "promised_limit", "fee_charged",

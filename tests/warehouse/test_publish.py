@@ -1,5 +1,6 @@
 """Write–audit–publish against an in-memory warehouse: versions, the change log, nothing half-done."""
 
+import duckdb
 import pytest
 
 from warehouse.db import connect
@@ -83,7 +84,7 @@ def test_publish_is_all_or_nothing():
     con = warehouse(ROWS)
     publish(con, "run1", build_candidate(con))
     broken = build_candidate(con).assign(site_level=None)  # violates the primary key: the insert fails
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.ConstraintException):
         publish(con, "run2", broken.assign(catalog_code="000120009000"))
     assert con.sql("SELECT max(version) FROM catalog_versions").fetchall() == [(1,)]
     assert con.sql("SELECT count(*) FROM published.catalog_items").fetchall() == [(2,)]

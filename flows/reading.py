@@ -1,0 +1,58 @@
+"""Read the inbox's new or changed files in worker processes and store them in landing."""
+
+import hashlib
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+
+from flows.inbox import InboxScan
+from transforms.ingest import FileFinding, IngestContext, IngestResult, empty_result, ingest_file
+from warehouse import landing
+from warehouse.landing import InboxFile
+from warehouse.reference import Reference
+
+
+def read_inbox_file(path: Path, source_file: str, district: str, context: IngestContext) -> IngestResult:
+    """Read one file (runs in a worker process). A fault while reading becomes a finding, so no
+    single file can stop the night."""
+    data = path.read_bytes()
+    try:
+        return ingest_file(data, source_file, district, context)
+    except Exception as error:  # a bug or a pathological file: report it, keep the last good rows
+        finding = FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")
+        return empty_result(district, source_file, hashlib.sha256(data).hexdigest(), [finding])
+
+
+class InlineExecutor(Executor):
+    """Runs each job at submit time: the one-worker case, without a process pool."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def worker_pool(workers: int) -> Executor:
+    """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
+    if workers <= 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], reference: Reference) -> dict[str, Future]:
+    context = IngestContext(reference.synonyms, reference.towns)
+    return {f.source_file: pool.submit(read_inbox_file, scan.paths[f.source_file], f.source_file, f.district, context)
+            for f in to_read}
+
+
+def store_district_files(con, files: list[InboxFile], reads: dict[str, Future], run_id: str) -> int:
+    """Store one district's file readings in landing as they complete; returns the rows landed."""
+    landed = 0
+    for inbox_file in files:
+        result = reads.pop(inbox_file.source_file).result()  # popped: its rows leave memory once stored
+        landing.store_result(con, result, inbox_file.size_bytes, run_id)
+        landed += len(result.rows)
+    return landed
