@@ -1,6 +1,7 @@
 """The `mulu` command: refresh, demo, sample, serve. Errors become messages here, never tracebacks."""
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ COMMANDS = {
              "mulu demo --scale small"),
     "sample": ("Write a deterministic sample city: DIR/inbox/<区市>/... and DIR/truth.csv.",
                "mulu sample --scale small --out data/sample"),
+    "review": ("Export the review queue as an xlsx for people, or import their decisions (mulu review import FILE).",
+               "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三"),
     "serve": ("Serve nightly_refresh as a deployment, scheduled daily at 02:00 Asia/Shanghai (needs a Prefect server).",
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
 }
@@ -37,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", default=str(DATA / "out"), help="folder for published files and reports")
         p.add_argument("--allow-shrink", action="store_true", help="publish even if the catalog shrinks by >10%%")
     parsers["refresh"].add_argument("--force", action="store_true", help="run even when nothing changed")
+    review = parsers["review"]
+    review.add_argument("action", choices=["export", "import"], help="export the queue, or import decisions")
+    review.add_argument("file", nargs="?", default=str(DATA / "out" / "待核对事项.xlsx"),
+                        help="the xlsx (default data/out/待核对事项.xlsx)")
+    review.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+    review.add_argument("--by", default=getpass.getuser(), help="who decided, when the 核对人 column is empty")
     parsers["serve"].add_argument("--cron", default="0 2 * * *", help="schedule (default 0 2 * * *)")
     for name in ("demo", "sample"):
         p = parsers[name]
@@ -123,6 +132,24 @@ def _demo(args) -> int:
     return code
 
 
+def _review(args) -> int:
+    from flows.review import export_review, import_review
+
+    if args.action == "export":
+        count = export_review(Path(args.warehouse), Path(args.file))
+        print(f"待核对事项 {count} 条，已写入 {args.file}。请在'决定'列选择后用 mulu review import 导入。")
+        return 0
+    counts, problems = import_review(Path(args.warehouse), Path(args.file), args.by)
+    if problems:
+        print("核对表有问题，未导入任何决定。请一次性修改以下各项后重新导入：", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    print(f"已导入：新决定 {counts['new']} 条，修改 {counts['changed']} 条，未变 {counts['unchanged']} 条。"
+          "下次 mulu refresh 起生效。")
+    return 0
+
+
 def _serve(args) -> int:
     from flows.schedule import serve_nightly
 
@@ -130,7 +157,7 @@ def _serve(args) -> int:
     return 0
 
 
-COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "serve": _serve}
+COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve}
 
 if __name__ == "__main__":
     sys.exit(main())

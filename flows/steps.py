@@ -78,15 +78,17 @@ def new_run_id() -> str:
 
 def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, seeds_dir: Path,
                        con: duckdb.DuckDBPyConnection, options: RefreshOptions) -> str:
-    """Everything a run's result depends on; equal fingerprints mean nothing to do."""
+    """Everything a run's result depends on; equal fingerprints mean nothing to do.
+
+    People's review decisions count too (each import that changes one moves decided_at)."""
     digest = hashlib.sha256()
     for f in sorted(scan.files, key=lambda f: f.source_file):
         digest.update(f"{f.source_file}\0{f.file_sha256}\n".encode())
     digest.update(hashlib.sha256(catalog_bytes).digest())
     for path in sorted(Path(seeds_dir).glob("*.csv")):
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    aliases = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.aliases WHERE method = 'reviewed'").fetchall()
-    digest.update(repr((aliases, options.max_shrink, PIPELINE_VERSION)).encode())
+    decisions = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.review_decisions").fetchall()
+    digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION)).encode())
     return digest.hexdigest()
 
 

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from transforms.names import normalize_name
+
 # match_method values of an accepted match; 'review' (waiting for people) and 'none' are not.
 ACCEPTED_METHODS = ("code", "name", "alias", "fuzzy", "reviewed")
 
@@ -54,6 +56,12 @@ def identity_keys(name_key: str, situations: str, qualifier: str) -> tuple[str, 
     return (f"{situation}|{level}" if level else situation), situation, core
 
 
+def alias_key(name: str) -> str:
+    """The key an alias is stored and looked up by: the name with its situation words."""
+    parts = normalize_name(name)
+    return identity_keys(parts.key, "、".join(parts.situations), parts.level_qualifier)[1]
+
+
 def _index(keys: list[str]) -> dict[str, list[int]]:
     index: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
@@ -62,19 +70,33 @@ def _index(keys: list[str]) -> dict[str, list[int]]:
     return index
 
 
+def review_key(full_key: str, basic_code: str) -> str:
+    """The key of one distinct (name, code) pair: what people decide on in the review loop."""
+    return f"{full_key}#{basic_code or ''}"
+
+
+DECISION_EVIDENCE = {
+    "new_item": "人工核对确认：新事项（目录中尚无），待纳入目录",
+    "not_item": "人工核对确认：不是政务服务事项",
+}
+
+
 def match_pairs(
     queries: pd.DataFrame,
     catalog: pd.DataFrame,
     aliases: pd.DataFrame,
     settings: MatchSettings = MatchSettings(),
+    decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Match distinct queries to the catalog.
 
     queries: name_key, name_situations, name_qualifier, basic_code (distinct rows).
     catalog: code, name, name_key, name_situations, name_qualifier.
     aliases: alias_key (a situation key), code, method.
-    Returns queries with catalog_code, match_method, match_score, runner_up_code, runner_up_score,
-    candidates (JSON list of [code, score]) and evidence (Chinese, for people).
+    decisions: review_key, decision (code / new_item / not_item), catalog_code — people's answers,
+    applied before anything else.
+    Returns queries with review_key, catalog_code, match_method, match_score, runner_up_code,
+    runner_up_score, candidates (JSON list of [code, score]) and evidence (Chinese, for people).
     """
     codes = catalog["code"].tolist()
     names = catalog["name"].tolist()
@@ -91,12 +113,19 @@ def match_pairs(
     fuzzy = _fuzzy_top3(sorted({k[1] for k in query_keys if k[1]}), situation_keys, settings.review_score)
 
     context = _Context(codes, names, situation_keys, code_index, indexes, alias_index, guards, settings)
-    out = {c: [] for c in ("catalog_code", "match_method", "match_score", "runner_up_code",
+    decided = {} if decisions is None else {
+        k: (d, c) for k, d, c in decisions[["review_key", "decision", "catalog_code"]].itertuples(index=False)}
+    out = {c: [] for c in ("review_key", "catalog_code", "match_method", "match_score", "runner_up_code",
                            "runner_up_score", "candidates", "evidence")}
     for keys, basic_code in zip(query_keys, queries["basic_code"].fillna("").tolist()):
         top = fuzzy.get(keys[1], [])
-        result = _decide(keys, basic_code, _name_decision(keys, top, context), top, context)
-        for column, value in zip(out, result):
+        key = review_key(keys[0], basic_code)
+        if key in decided:
+            result = _reviewed(decided[key], top, context)
+        else:
+            result = _decide(keys, basic_code, _name_decision(keys, top, context), top, context)
+        out["review_key"].append(key)
+        for column, value in zip(list(out)[1:], result):
             out[column].append(value)
     result_frame = queries.copy()
     for column, values in out.items():
@@ -186,6 +215,18 @@ def _decide(keys, basic_code, by_name, top, ctx: _Context):
         return None, "review", best, runner_code, runner_score, json.dumps(candidates), evidence
     evidence = "目录中没有相近事项，可能是新事项" if keys[2] else "名称和编码均未填写"
     return None, "none", 0.0, None, None, "[]", evidence
+
+
+def _reviewed(decision: tuple[str, str | None], top, ctx: _Context):
+    kind, code = decision
+    candidates = json.dumps([[ctx.codes[i], s] for i, s in top])
+    if kind == "code" and code in ctx.code_index:
+        runner_code, runner_score = _runner_up(code, top, ctx.codes)
+        return (code, "reviewed", 100.0, runner_code, runner_score, candidates,
+                f"人工核对确认为'{ctx.names[ctx.code_index[code]]}'")
+    if kind == "code":  # the catalog no longer has the code people chose: ask again
+        return None, "review", 0.0, None, None, candidates, f"人工确认的编码{code}已不在目录中，需重新核对"
+    return None, "none", 0.0, None, None, candidates, DECISION_EVIDENCE[kind]
 
 
 def _runner_up(accepted_code, top, codes):

@@ -95,7 +95,7 @@ CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
 SELECT row_number() OVER () AS item_id,
        s.* EXCLUDE (match_code),
-       mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence,
+       mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence, mt.review_key,
        mt.runner_up_code, mt.runner_up_score, mt.candidates
 FROM ({STAGE_SQL}) s
 LEFT JOIN matches mt ON mt.name_key = s.name_key AND mt.name_situations IS NOT DISTINCT FROM s.name_situations
@@ -118,7 +118,8 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     aliases = con.sql(
         "SELECT alias_key, catalog_code AS code, method FROM core.aliases WHERE catalog_code IS NOT NULL"
     ).df()
-    con.register("matches", match_pairs(queries, catalog, aliases, settings))
+    decisions = con.sql("SELECT review_key, decision, catalog_code FROM core.review_decisions").df()
+    con.register("matches", match_pairs(queries, catalog, aliases, settings, decisions))
     con.execute("DELETE FROM core.site_items")
     con.execute(CORE_SQL)
     for name in (*lookups, "matches"):

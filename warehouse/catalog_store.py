@@ -5,7 +5,7 @@ import pandas as pd
 
 from transforms.catalog import check_catalog, read_catalog
 from transforms.codes import DEFAULT_PATTERNS, CodePatterns
-from transforms.names import name_key
+from transforms.matching import alias_key
 from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
     names_table, term_table, texts_table,
@@ -83,7 +83,7 @@ def load_catalog(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, ref
 def load_seed_aliases(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
     """Seed aliases are refreshed each run; aliases answered by staff (method reviewed) are kept."""
     frame = pd.DataFrame({
-        "alias_key": [name_key(a["alias"]) for a in reference.aliases],
+        "alias_key": [alias_key(a["alias"]) for a in reference.aliases],
         "alias": [a["alias"] for a in reference.aliases],
         "catalog_code": [a["catalog_code"] for a in reference.aliases],
         "decided_by": [a["decided_by"] or None for a in reference.aliases],

@@ -114,4 +114,4 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, candidate: pd.DataFrame
 
 def _replace_site_items(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM published.site_items")
-    con.execute("INSERT INTO published.site_items SELECT * FROM core.site_items")
+    con.execute("INSERT INTO published.site_items BY NAME SELECT * FROM core.site_items")

@@ -61,6 +61,17 @@ CREATE TABLE IF NOT EXISTS core.aliases (
     decided_at  TIMESTAMP
 );
 
+-- People's answers to the review queue, one per distinct (name, code) pair (mulu review import).
+CREATE TABLE IF NOT EXISTS core.review_decisions (
+    review_key   VARCHAR PRIMARY KEY,  -- the pair, as transforms/matching.py review_key() builds it
+    raw_name     VARCHAR,              -- one spelling, for people
+    basic_code   VARCHAR,
+    decision     VARCHAR NOT NULL,     -- code (catalog_code is the item), new_item, not_item
+    catalog_code VARCHAR,
+    decided_by   VARCHAR NOT NULL,
+    decided_at   TIMESTAMP NOT NULL
+);
+
 -- One row per run, whatever happened to it.
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id        VARCHAR PRIMARY KEY,
@@ -113,7 +124,7 @@ CREATE TABLE IF NOT EXISTS core.site_items (
     source_file VARCHAR, sheet VARCHAR, row_number INTEGER, file_sha256 VARCHAR,
     raw_name VARCHAR, raw_code VARCHAR,
     catalog_code VARCHAR, item_name VARCHAR,
-    match_method VARCHAR, match_score DOUBLE, match_evidence VARCHAR,
+    match_method VARCHAR, match_score DOUBLE, match_evidence VARCHAR, review_key VARCHAR,
     runner_up_code VARCHAR, runner_up_score DOUBLE, candidates VARCHAR,
     name_text VARCHAR, name_key VARCHAR, name_qualifier VARCHAR, name_situations VARCHAR,
     code_kind VARCHAR, basic_code VARCHAR, code_issue VARCHAR,
@@ -130,3 +141,8 @@ CREATE TABLE IF NOT EXISTS core.site_items (
 
 -- The site items of the published version (replaced at each publish).
 CREATE TABLE IF NOT EXISTS published.site_items AS SELECT * FROM core.site_items WITH NO DATA;
+
+-- Columns added after the first release: warehouses made before them get them here.
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS review_key VARCHAR;
+ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS review_key VARCHAR;
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS stage_seconds VARCHAR;

@@ -7,8 +7,10 @@ FROM landing.files f;
 
 CREATE OR REPLACE VIEW main.site_items AS SELECT * FROM core.site_items;
 
+-- Waiting for people: every pair still to review, and pairs without a candidate nobody answered yet.
 CREATE OR REPLACE VIEW main.review_queue AS
-SELECT name_key, any_value(raw_name ORDER BY row_number) AS raw_name, basic_code,
+SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY item_id) AS raw_name,
+       any_value(basic_code) AS basic_code,
        any_value(match_method) AS match_method,
        max(match_score) AS best_score,
        any_value(candidates) AS candidates,
@@ -18,8 +20,9 @@ SELECT name_key, any_value(raw_name ORDER BY row_number) AS raw_name, basic_code
        string_agg(DISTINCT district, '、' ORDER BY district) AS districts,
        string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files
 FROM core.site_items
-WHERE match_method IN ('review', 'none')
-GROUP BY name_key, basic_code;
+WHERE match_method = 'review'
+   OR (match_method = 'none' AND review_key NOT IN (SELECT review_key FROM core.review_decisions))
+GROUP BY review_key;
 
 CREATE OR REPLACE VIEW main.runs AS SELECT * FROM audit.runs;
 
