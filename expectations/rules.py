@@ -8,7 +8,6 @@ Columns named here come from the validation frame (warehouse/checks.py).
 from dataclasses import dataclass
 
 from transforms.fields import LABELS, REQUIRED_FIELDS
-from transforms.matching import ACCEPTED_METHODS
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,10 @@ ROW_RULES: list[Rule] = [
     Rule("site.level_allowed", "ExpectColumnValuesToBeInSet", {"column": "level_allowed", "value_set": [True]},
          "exercise_levels", "该事项的行使层级不包含本站点所在层级", "核对行使层级，或确认该事项是否应在本站点办理",
          severity="warning"),
-    Rule("match.catalog", "ExpectColumnValuesToBeInSet",
-         {"column": "match_method", "value_set": list(ACCEPTED_METHODS)}, "item_name",
+    Rule("match.code_name_conflict", "ExpectColumnValuesToBeInSet", {"column": "code_name_agree", "value_set": [True]},
+         "item_code", "事项编码与事项名称对应的不是同一个目录事项，已转人工核对",
+         "核对编码和名称，按市级指导目录填写同一事项的名称和编码"),
+    Rule("match.catalog", "ExpectColumnValuesToBeInSet", {"column": "match_accepted", "value_set": [True]}, "item_name",
          "未能确定对应的目录事项，已转人工核对", "请按市级指导目录的事项名称和编码填写", severity="warning"),
     Rule("conformance.item_type", "ExpectColumnValuesToBeInSet", {"column": "type_conforms", "value_set": [True]},
          "item_type", "事项类型与市级目录不一致", "请按目录填写事项类型"),

@@ -111,7 +111,7 @@ def preflight(inbox: Path, catalog: Path | None) -> None:
     reference = load_reference()  # raises ReferenceError listing the seeds' problems
     if catalog_path.is_file():
         raw, read_problems = read_catalog(catalog_path.read_bytes(), catalog_path.name, reference.synonyms)
-        problems += read_problems or [f"{catalog_path.name}：{p}" for p in check_catalog(raw)]
+        problems += read_problems or [f"{catalog_path.name}：{p}" for p in check_catalog(raw, reference.code_patterns)]
     if problems:
         raise ReferenceError(problems)
 

@@ -4,7 +4,6 @@ distinct (name, code) pair once, and let DuckDB join the answers back to every r
 import duckdb
 import pandas as pd
 
-from transforms.codes import DEFAULT_PATTERNS, CodePatterns
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from transforms.matching import MatchSettings, match_pairs
 from transforms.normalize import (
@@ -20,11 +19,11 @@ def _distinct(con: duckdb.DuckDBPyConnection, *columns: str) -> list:
     return [r[0] for r in rows] if len(columns) == 1 else rows
 
 
-def _lookups(con, reference: Reference, patterns: CodePatterns) -> dict[str, pd.DataFrame]:
+def _lookups(con, reference: Reference) -> dict[str, pd.DataFrame]:
     vocab = reference.vocabulary
     return {
         "n_name": names_table(_distinct(con, "item_name")),
-        "n_code": codes_table(_distinct(con, "item_code"), patterns),
+        "n_code": codes_table(_distinct(con, "item_code"), reference.code_patterns),
         "n_type": term_table(_distinct(con, "item_type"), vocab, "item_type"),
         "n_site_level": term_table(_distinct(con, "site_level"), vocab, "site_level"),
         "n_levels": levels_table(_distinct(con, "exercise_levels"), vocab),
@@ -105,10 +104,9 @@ LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
 
 
 def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
-                     patterns: CodePatterns = DEFAULT_PATTERNS,
                      settings: MatchSettings = MatchSettings()) -> None:
     """Rebuild core.site_items (inside the caller's transaction)."""
-    lookups = _lookups(con, reference, patterns)
+    lookups = _lookups(con, reference)
     for name, frame in lookups.items():
         con.register(name, frame)
     queries = con.sql(QUERIES_SQL).df()

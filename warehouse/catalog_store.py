@@ -4,7 +4,6 @@ import duckdb
 import pandas as pd
 
 from transforms.catalog import check_catalog, read_catalog
-from transforms.codes import DEFAULT_PATTERNS, CodePatterns
 from transforms.matching import alias_key
 from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
@@ -13,12 +12,11 @@ from transforms.normalize import (
 from warehouse.reference import Reference, ReferenceError
 
 
-def normalized_catalog(raw: pd.DataFrame, reference: Reference,
-                       patterns: CodePatterns = DEFAULT_PATTERNS) -> pd.DataFrame:
+def normalized_catalog(raw: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     """The catalog's elements in standard form, one row per item (columns of core.catalog_items)."""
     vocab = reference.vocabulary
     names = names_table(raw["item_name"])
-    codes = codes_table(raw["item_code"], patterns)
+    codes = codes_table(raw["item_code"], reference.code_patterns)
     types = term_table(raw["item_type"], vocab, "item_type")
     levels = levels_table(raw["exercise_levels"], vocab)
     site_levels = [
@@ -64,15 +62,14 @@ def normalized_catalog(raw: pd.DataFrame, reference: Reference,
     })
 
 
-def load_catalog(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, reference: Reference,
-                 patterns: CodePatterns = DEFAULT_PATTERNS) -> pd.DataFrame:
+def load_catalog(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, reference: Reference) -> pd.DataFrame:
     """Read, check and store the catalog; raise ReferenceError listing every problem."""
     raw, problems = read_catalog(data, filename, reference.synonyms)
     if not problems:
-        problems = [f"{filename}：{p}" for p in check_catalog(raw, patterns)]
+        problems = [f"{filename}：{p}" for p in check_catalog(raw, reference.code_patterns)]
     if problems:
         raise ReferenceError(problems)
-    catalog = normalized_catalog(raw, reference, patterns)
+    catalog = normalized_catalog(raw, reference)
     con.execute("DELETE FROM core.catalog_items")
     con.register("incoming_catalog", catalog)
     con.execute("INSERT INTO core.catalog_items BY NAME SELECT * FROM incoming_catalog")

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
+from transforms.matching import ACCEPTED_METHODS
 
 # field -> the core.site_items column holding what the district wrote
 SUBMITTED_COLUMNS = {
@@ -37,11 +38,14 @@ def validation_frame_sql() -> str:
         f"CASE WHEN {_filled('s.' + column)} THEN TRUE END AS present_{field}"
         for field, column in SUBMITTED_COLUMNS.items()
     )
+    accepted = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
     return f"""
     SELECT s.item_id,
            {presence},
            CASE WHEN s.code_kind <> 'empty' THEN s.code_kind END AS code_kind,
-           s.match_method,
+           CASE WHEN s.match_method = 'review' AND cc.catalog_code IS NOT NULL THEN FALSE END AS code_name_agree,
+           CASE WHEN NOT (s.match_method = 'review' AND cc.catalog_code IS NOT NULL)
+                THEN s.match_method IN ({accepted}) END AS match_accepted,
            CASE WHEN {_filled('s.raw_item_type')} THEN s.item_type_code IS NOT NULL END AS item_type_known,
            CASE WHEN {_filled('s.raw_exercise_levels')}
                 THEN s.exercise_level_codes IS NOT NULL AND s.exercise_levels_unknown IS NULL END AS levels_known,
@@ -69,7 +73,9 @@ def validation_frame_sql() -> str:
                 THEN s.material_count = c.material_count END AS materials_conforms,
            CASE WHEN s.fee_charged IS NOT NULL AND c.fee_charged IS NOT NULL
                 THEN s.fee_charged = c.fee_charged END AS fee_conforms
-    FROM core.site_items s LEFT JOIN core.catalog_items c USING (catalog_code)
+    FROM core.site_items s
+    LEFT JOIN core.catalog_items c USING (catalog_code)
+    LEFT JOIN core.catalog_items cc ON cc.catalog_code = s.basic_code  -- the item the submitted code names
     ORDER BY s.item_id
     """
 

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.codes import DEFAULT_PATTERNS, CodePatterns
 from transforms.headers import build_synonym_index
 from transforms.vocab import Vocabulary
 
@@ -28,6 +29,7 @@ class Reference:
     district_codes: dict[str, str]  # standard name -> 区划代码
     towns: dict[str, list[str]]  # district -> town names
     aliases: list[dict]  # alias, catalog_code, source, decided_by, decided_at
+    code_patterns: CodePatterns = DEFAULT_PATTERNS  # accepted code formats (code_patterns.csv)
 
 
 def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict]:
@@ -58,6 +60,7 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
     district_rows = rows("districts.csv", ["区划代码", "区市名称"])
     town_rows = rows("towns.csv", ["区市名称", "镇街名称"])
     alias_rows = rows("aliases.csv", ["别名", "事项编码"])
+    code_patterns = _code_patterns(seeds_dir, problems)
     if problems:
         raise ReferenceError(problems)
 
@@ -85,4 +88,28 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
              "decided_by": r.get("登记人", ""), "decided_at": r.get("登记时间", "")}
             for r in alias_rows
         ],
+        code_patterns=code_patterns,
     )
+
+
+def _code_patterns(seeds_dir: Path, problems: list[str]) -> CodePatterns:
+    """code_patterns.csv (类型 basic/restorable/local, 正则); the built-in patterns when absent."""
+    if not (seeds_dir / "code_patterns.csv").exists():
+        return DEFAULT_PATTERNS
+    rows = read_seed("code_patterns.csv", seeds_dir)
+    by_kind: dict[str, list[str]] = {}
+    for row in rows:
+        by_kind.setdefault(row.get("类型", ""), []).append(row.get("正则", ""))
+    unknown = sorted(set(by_kind) - {"basic", "restorable", "local"})
+    if unknown or len(by_kind.get("basic", [])) > 1 or len(by_kind.get("restorable", [])) > 1:
+        problems.append("code_patterns.csv：类型只能是 basic（至多一行）、restorable（至多一行）或 local")
+        return DEFAULT_PATTERNS
+    try:
+        return CodePatterns.from_strings(
+            basic=(by_kind.get("basic") or [DEFAULT_PATTERNS.basic.pattern])[0],
+            restorable=(by_kind.get("restorable") or [DEFAULT_PATTERNS.restorable.pattern])[0],
+            local=by_kind.get("local", []),
+        )
+    except ValueError as error:
+        problems.append(f"code_patterns.csv：正则有误：{error}")
+        return DEFAULT_PATTERNS

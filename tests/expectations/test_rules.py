@@ -6,7 +6,7 @@ import pytest
 from expectations.rules import ROW_RULES, publish_rules
 from expectations.runner import build_suite, rule_columns, run_rules
 
-GOOD_DEFAULTS = {"code_kind": "basic", "match_method": "code", "statutory_days": 20.0, "promised_days": 5.0}
+GOOD_DEFAULTS = {"code_kind": "basic", "statutory_days": 20.0, "promised_days": 5.0}
 
 
 def good_value(rule, column):
