@@ -9,10 +9,10 @@ import json
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from transforms.blocking import BigramBlocker
 from transforms.names import normalize_name
 
 # match_method values of an accepted match; 'review' (waiting for people) and 'none' are not.
@@ -148,13 +148,8 @@ class _Context:
 def _fuzzy_top3(query_keys: list[str], catalog_keys: list[str], cutoff: float) -> dict[str, list[tuple[int, float]]]:
     if not query_keys or not catalog_keys:
         return {}
-    scores = process.cdist(query_keys, catalog_keys, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
-    # Negate in a signed type: -scores on uint8 wraps around (−92 → 164) and ranks zeros first.
-    top_idx = np.argsort(-scores.astype(np.int16), axis=1, kind="stable")[:, :3]
-    result = {}
-    for row, key in enumerate(query_keys):
-        result[key] = [(int(i), float(scores[row, i])) for i in top_idx[row] if scores[row, i] >= min(cutoff, 100)]
-    return result
+    blocker = BigramBlocker(catalog_keys)
+    return {key: blocker.top3(key, cutoff) for key in query_keys}
 
 
 def _name_decision(keys, top, ctx: _Context):

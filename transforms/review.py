@@ -45,6 +45,7 @@ def review_sheet(queue: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
             "出现行数": item.row_count,
             "涉及区(市)": item.districts,
             "涉及文件": item.source_files,
+            "涉及位置(前10处)": item.locations,
             "系统判断": item.match_evidence,
         }
         for n, (code, score) in enumerate(json.loads(item.candidates or "[]")[:3], start=1):
@@ -58,7 +59,7 @@ def review_sheet(queue: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
         row["备注"] = None
         row[KEY_COLUMN] = item.review_key
         rows.append(row)
-    columns = ["序号", "报送名称", "报送编码", "出现行数", "涉及区(市)", "涉及文件", "系统判断"]
+    columns = ["序号", "报送名称", "报送编码", "出现行数", "涉及区(市)", "涉及文件", "涉及位置(前10处)", "系统判断"]
     for n in (1, 2, 3):
         columns += [f"候选{n}编码", f"候选{n}得分"] + [f"候选{n}{label}" for label in CANDIDATE_ELEMENTS.values()]
     columns += [DECISION_COLUMN, OTHER_CODE_COLUMN, REVIEWER_COLUMN, "备注", KEY_COLUMN]

@@ -19,6 +19,7 @@ def test_review_sheet_puts_candidates_and_their_elements_side_by_side():
     queue = pd.DataFrame([{
         "review_key": "高龄津贴#", "raw_name": "高龄津贴", "basic_code": None, "row_count": 7,
         "districts": "市南区、市北区", "source_files": "a.xlsx；b.csv", "match_evidence": "需人工确认",
+        "locations": "a.xlsx 第3行；b.csv 第7行",
         "candidates": json.dumps([["000120001000", 80.0], ["000120002000", 40.0]]),
     }])
     sheet = review_sheet(queue, CATALOG)

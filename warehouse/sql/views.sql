@@ -18,7 +18,9 @@ SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY 
        count(*) AS row_count,
        count(DISTINCT district) AS district_count,
        string_agg(DISTINCT district, '、' ORDER BY district) AS districts,
-       string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files
+       string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files,
+       array_to_string(list(source_file || ' 第' || row_number || '行' ORDER BY source_file, row_number)[1:10], '；')
+           AS locations
 FROM core.site_items
 WHERE match_method = 'review'
    OR (match_method = 'none' AND review_key NOT IN (SELECT review_key FROM core.review_decisions))
