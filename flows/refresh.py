@@ -30,10 +30,10 @@ def ingest_district(con, files, reads, run_id) -> int:
 
 
 @task(cache_policy=NO_CACHE)
-def normalize_and_match(con, reference) -> int:
+def normalize_and_match(con, reference) -> tuple[int, dict[str, float]]:
     with db.transaction(con):
-        build_site_items(con, reference)
-    return db.scalar(con, "SELECT count(*) FROM core.site_items")
+        parts = build_site_items(con, reference)
+    return db.scalar(con, "SELECT count(*) FROM core.site_items"), parts
 
 
 @task(cache_policy=NO_CACHE)
@@ -91,7 +91,8 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
             landing.forget_removed(con, scan.files)
             con.execute("CHECKPOINT")  # the landed rows, written into the file once
         with timer("normalize_match"):
-            rows = normalize_and_match(con, reference)
+            rows, parts = normalize_and_match(con, reference)
+            timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})
         with timer("validate"):
             findings = validate(con, scan, run_id)
         with timer("publish"):

@@ -1,6 +1,8 @@
 """Build core.site_items from landing.rows: normalize each distinct value once, match each
 distinct (name, code) pair once, and let DuckDB join the answers back to every row."""
 
+import time
+
 import duckdb
 import pandas as pd
 
@@ -104,11 +106,14 @@ LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
 
 
 def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
-                     settings: MatchSettings = MatchSettings()) -> None:
-    """Rebuild core.site_items (inside the caller's transaction)."""
+                     settings: MatchSettings = MatchSettings()) -> dict[str, float]:
+    """Rebuild core.site_items (inside the caller's transaction); returns seconds per part."""
+    seconds, started = {}, time.perf_counter()
     lookups = _lookups(con, reference)
+    seconds["normalize"] = time.perf_counter() - started
     for name, frame in lookups.items():
         con.register(name, frame)
+    started = time.perf_counter()
     queries = con.sql(QUERIES_SQL).df()
     catalog = con.sql("""
         SELECT catalog_code AS code, item_name AS name, name_key, name_situations, name_qualifier
@@ -118,7 +123,11 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     ).df()
     decisions = con.sql("SELECT review_key, decision, catalog_code FROM core.review_decisions").df()
     con.register("matches", match_pairs(queries, catalog, aliases, settings, decisions))
+    seconds["match"] = time.perf_counter() - started
+    started = time.perf_counter()
     con.execute("DELETE FROM core.site_items")
     con.execute(CORE_SQL)
     for name in (*lookups, "matches"):
         con.unregister(name)
+    seconds["join"] = time.perf_counter() - started
+    return {part: round(value, 2) for part, value in seconds.items()}
