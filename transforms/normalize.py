@@ -31,6 +31,8 @@ def names_table(values: Iterable[str]) -> pd.DataFrame:
         "name_key": [p.key for p in parts],
         "name_qualifier": [p.level_qualifier for p in parts],
         "name_situations": ["、".join(p.situations) for p in parts],
+        "name_guide": [p.guide for p in parts],
+        "name_notes": ["；".join(p.notes) or None for p in parts],
     })
 
 

@@ -49,7 +49,7 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
             ELSE '{TOWN_LEVEL}' END AS site_level,
        r.source_file, r.sheet, r.row_number, r.file_sha256,
        r.item_name AS raw_name, r.item_code AS raw_code,
-       n.name_text, n.name_key, n.name_qualifier, n.name_situations,
+       n.name_text, n.name_key, n.name_qualifier, n.name_situations, n.name_guide, n.name_notes,
        c.code_kind, c.basic_code, c.code_issue,
        CASE WHEN c.code_kind = 'local' THEN c.code_text ELSE c.basic_code END AS match_code,
        r.item_type AS raw_item_type, t.code AS item_type_code, t.label AS item_type,

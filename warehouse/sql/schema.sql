@@ -127,6 +127,7 @@ CREATE TABLE IF NOT EXISTS core.site_items (
     match_method VARCHAR, match_score DOUBLE, match_evidence VARCHAR, review_key VARCHAR,
     runner_up_code VARCHAR, runner_up_score DOUBLE, candidates VARCHAR,
     name_text VARCHAR, name_key VARCHAR, name_qualifier VARCHAR, name_situations VARCHAR,
+    name_guide BOOLEAN, name_notes VARCHAR,
     code_kind VARCHAR, basic_code VARCHAR, code_issue VARCHAR,
     raw_item_type VARCHAR, item_type_code VARCHAR, item_type VARCHAR,
     legal_basis VARCHAR, raw_exercise_levels VARCHAR, exercise_level_codes VARCHAR, exercise_levels VARCHAR, exercise_levels_unknown VARCHAR,
@@ -145,4 +146,8 @@ CREATE TABLE IF NOT EXISTS published.site_items AS SELECT * FROM core.site_items
 -- Columns added after the first release: warehouses made before them get them here.
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS review_key VARCHAR;
 ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS review_key VARCHAR;
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS name_guide BOOLEAN;
+ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_guide BOOLEAN;
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
+ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS stage_seconds VARCHAR;
