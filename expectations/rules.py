@@ -7,7 +7,7 @@ Columns named here come from the validation frame (warehouse/checks.py).
 
 from dataclasses import dataclass
 
-from transforms.fields import LABELS, REQUIRED_FIELDS
+from transforms.fields import CONFORMANCE_ELEMENTS, LABELS, REQUIRED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,20 @@ ROW_RULES: list[Rule] = [
          "item_code", "事项编码与事项名称对应的不是同一个目录事项，已转人工核对",
          "核对编码和名称，按市级指导目录填写同一事项的名称和编码"),
     Rule("match.catalog", "ExpectColumnValuesToBeInSet", {"column": "match_accepted", "value_set": [True]}, "item_name",
-         "未能确定对应的目录事项，已转人工核对", "请按市级指导目录的事项名称和编码填写", severity="warning"),
-    Rule("conformance.item_type", "ExpectColumnValuesToBeInSet", {"column": "type_conforms", "value_set": [True]},
-         "item_type", "事项类型与市级目录不一致", "请按目录填写事项类型"),
+         "未能确定对应的目录事项，已转人工核对", "请按市级指导目录的事项名称和编码填写", severity="warning")
 ] + [
     Rule(f"conformance.{name}", "ExpectColumnValuesToBeInSet", {"column": f"{name}_conforms", "value_set": [True]},
-         name, f"{label}与市级目录不一致（全市统一）", f"请按目录的{label}填写", severity="warning")
-    for name, label in (
-        ("statutory_limit", "法定办结时限"),
-        ("promised_limit", "承诺办结时限"),
-        ("materials", "申请材料"),
-        ("fee", "收费情况"),
-    )
+         name, f"{label}与市级目录不一致（全市统一）", f"请按目录的{label}填写",
+         severity="error" if name == "item_type" else "warning")
+    for name, label in CONFORMANCE_ELEMENTS.items()
+]
+
+# Site rules run over one row per site (warehouse/checks.py site_frame).
+ONLINE_SHARE = {"镇(街道)": 0.60, "村(社区)": 0.50}  # of 依申请 items, 网上可办 (seed §二(三)3)
+SITE_RULES: list[Rule] = [
+    Rule("site.online_share", "ExpectColumnValuesToBeInSet", {"column": "online_share_ok", "value_set": [True]},
+         "online", "依申请事项网上可办比例未达到要求（镇(街道)≥60%，村(社区)≥50%）",
+         "对具备条件的事项开通网上办理，并在报送表中如实填写'网上可办'", severity="warning"),
 ]
 
 # The publish audit: the candidate 指导目录清单 (warehouse/publish.py CATALOG_COLUMNS).

@@ -38,7 +38,8 @@ def normalize_and_match(con, reference) -> tuple[int, dict[str, float]]:
 
 @task(cache_policy=NO_CACHE)
 def validate(con, scan, run_id) -> pd.DataFrame:
-    findings = pd.concat([steps.inbox_findings(con, scan), steps.validate_rows(con)], ignore_index=True)
+    findings = pd.concat([steps.inbox_findings(con, scan), steps.validate_rows(con), steps.validate_sites(con)],
+                         ignore_index=True)
     steps.store_findings(con, run_id, findings)
     return findings
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.rules import ROW_RULES, publish_rules
+from expectations.rules import ONLINE_SHARE, ROW_RULES, SITE_RULES, publish_rules
 from expectations.runner import run_rules
 from flows.inbox import InboxScan
+from transforms.fields import CONFORMANCE_ELEMENTS
 from transforms.matching import ACCEPTED_METHODS
 from warehouse import checks
 from warehouse.catalog_store import load_catalog, load_seed_aliases
@@ -132,6 +133,22 @@ def validate_rows(con) -> pd.DataFrame:
     return findings.reindex(columns=FINDING_COLUMNS)
 
 
+def validate_sites(con) -> pd.DataFrame:
+    """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site."""
+    frame = checks.site_frame(con, ONLINE_SHARE)
+    if frame.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id")
+    sites = frame.loc[failures["row_id"].astype(int)].reset_index(drop=True)
+    place = sites["town"] + sites["community"].where(sites["community"] == "", " " + sites["community"])
+    value = (place + "：" + sites["online_items"].astype(str) + "/" + sites["application_items"].astype(str)
+             + "项网上可办（" + (sites["online_share"] * 100).round(1).astype(str) + "%，应≥"
+             + (sites["online_share_required"] * 100).round(0).astype(int).astype(str) + "%）")
+    findings = failures.drop(columns=["row_id"]).reset_index(drop=True).assign(
+        district=sites["district"], value=value)
+    return findings.reindex(columns=FINDING_COLUMNS)
+
+
 def count_outcomes(con, findings: pd.DataFrame, summary: RunSummary) -> None:
     """Fill the summary's match and finding counts."""
     [(matched, review)] = con.sql("""
@@ -187,7 +204,8 @@ def audit_candidate(con, options: RefreshOptions) -> tuple[pd.DataFrame, list[st
 
 
 def district_summary(con, run_id: str) -> pd.DataFrame:
-    return con.execute("""
+    """One row per district for its report: what came in, what matched, problems, conformance, online share."""
+    summary = con.execute("""
         WITH s AS (SELECT district, count(*) AS rows_received,
                           count(*) FILTER (WHERE catalog_code IS NOT NULL) AS rows_matched,
                           count(*) FILTER (WHERE match_method IN ('review', 'none')) AS rows_review,
@@ -205,3 +223,23 @@ def district_summary(con, run_id: str) -> pd.DataFrame:
         FROM s FULL JOIN f USING (district)
         ORDER BY district
     """, [run_id]).df()
+    return summary.merge(_quality_summary(con), on="district", how="left")
+
+
+def _percent(share) -> str | None:
+    return None if pd.isna(share) else f"{share:.1%}"
+
+
+def _quality_summary(con) -> pd.DataFrame:
+    """Per district: 全市统一 conformance overall and per element, and sites meeting the online bar."""
+    conformance = con.sql(checks.conformance_sql()).df()
+    frame = pd.DataFrame({"district": conformance["district"],
+                          "全市统一符合率": conformance["overall_share"].map(_percent)})
+    for name, label in CONFORMANCE_ELEMENTS.items():
+        frame[f"{label}符合率"] = conformance[f"{name}_share"].map(_percent)
+    sites = checks.site_frame(con, ONLINE_SHARE)
+    if not sites.empty:
+        online = sites.groupby("district").agg(ok=("online_share_ok", "sum"), all=("online_share_ok", "size"))
+        online["网办率达标站点"] = online["ok"].astype(int).astype(str) + "/" + online["all"].astype(str)
+        frame = frame.merge(online[["网办率达标站点"]], left_on="district", right_index=True, how="left")
+    return frame

@@ -44,6 +44,15 @@ FIELDS_BY_NAME = {f.name: f for f in SUBMISSION_FIELDS}
 LABELS = {f.name: f.label for f in SUBMISSION_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in SUBMISSION_FIELDS if f.required)
 
+# Elements compared with the catalog's standard (全市统一, seed §二(二)2), with the words reports use.
+CONFORMANCE_ELEMENTS = {
+    "item_type": "事项类型",
+    "statutory_limit": "法定办结时限",
+    "promised_limit": "承诺办结时限",
+    "materials": "申请材料",
+    "fee": "收费情况",
+}
+
 # Site levels of a 便民服务 site (seed §二(一)1).
 TOWN_LEVEL = "镇(街道)"
 COMMUNITY_LEVEL = "村(社区)"

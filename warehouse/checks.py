@@ -29,6 +29,39 @@ SUBMITTED_COLUMNS = {
 }
 
 
+# 全市统一: each element a site wrote, against the catalog's standard (NULL when either is unknown).
+CONFORMANCE = {  # element (transforms/fields.py CONFORMANCE_ELEMENTS): (the site's value, the standard)
+    "item_type": ("s.item_type_code", "c.item_type_code"),
+    "statutory_limit": ("s.statutory_days", "c.statutory_days"),
+    "promised_limit": ("s.promised_days", "c.promised_days"),
+    "materials": ("nullif(s.material_count, 0)", "nullif(c.material_count, 0)"),
+    "fee": ("s.fee_charged", "c.fee_charged"),
+}
+
+
+def conformance_columns() -> str:
+    """`<element>_conforms` columns: TRUE, FALSE, or NULL when not comparable."""
+    return ",\n           ".join(
+        f"CASE WHEN {mine} IS NOT NULL AND {standard} IS NOT NULL THEN {mine} = {standard} END AS {name}_conforms"
+        for name, (mine, standard) in CONFORMANCE.items()
+    )
+
+
+def conformance_sql() -> str:
+    """Per district and element: rows compared and the share that conform (for the reports)."""
+    shares = ",\n           ".join(
+        f"avg({name}_conforms::INTEGER) AS {name}_share" for name in CONFORMANCE)
+    return f"""
+    WITH checks AS (
+        SELECT s.district, {conformance_columns()}
+        FROM core.site_items s JOIN core.catalog_items c USING (catalog_code))
+    SELECT district, {shares},
+           avg(({' + '.join(f'coalesce({n}_conforms::INTEGER, 0)' for n in CONFORMANCE)})
+               / nullif({' + '.join(f'({n}_conforms IS NOT NULL)::INTEGER' for n in CONFORMANCE)}, 0)) AS overall_share
+    FROM checks GROUP BY district ORDER BY district
+    """
+
+
 def _filled(column: str) -> str:
     return f"nullif(trim({column}), '') IS NOT NULL"
 
@@ -39,6 +72,7 @@ def validation_frame_sql() -> str:
         for field, column in SUBMITTED_COLUMNS.items()
     )
     accepted = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
+    conformance = conformance_columns()
     return f"""
     SELECT s.item_id,
            {presence},
@@ -63,16 +97,7 @@ def validation_frame_sql() -> str:
                 list_contains(string_split(s.exercise_level_codes, ','),
                               CASE s.site_level WHEN '{TOWN_LEVEL}' THEN '5' WHEN '{COMMUNITY_LEVEL}' THEN '6' END) END
                 AS level_allowed,
-           CASE WHEN s.item_type_code IS NOT NULL AND c.item_type_code IS NOT NULL
-                THEN s.item_type_code = c.item_type_code END AS type_conforms,
-           CASE WHEN s.statutory_days IS NOT NULL AND c.statutory_days IS NOT NULL
-                THEN s.statutory_days = c.statutory_days END AS statutory_limit_conforms,
-           CASE WHEN s.promised_days IS NOT NULL AND c.promised_days IS NOT NULL
-                THEN s.promised_days = c.promised_days END AS promised_limit_conforms,
-           CASE WHEN s.material_count > 0 AND c.material_count > 0
-                THEN s.material_count = c.material_count END AS materials_conforms,
-           CASE WHEN s.fee_charged IS NOT NULL AND c.fee_charged IS NOT NULL
-                THEN s.fee_charged = c.fee_charged END AS fee_conforms
+           {conformance}
     FROM core.site_items s
     LEFT JOIN core.catalog_items c USING (catalog_code)
     LEFT JOIN core.catalog_items cc ON cc.catalog_code = s.basic_code  -- the item the submitted code names
@@ -98,3 +123,37 @@ def finding_context(con: duckdb.DuckDBPyConnection, failures: pd.DataFrame) -> p
         """).df()
     finally:
         con.unregister("failures")
+
+
+# 依申请 items (seed §二(三)3 counts the online share among them): every type but 处罚, 强制, 征收, 检查.
+NOT_ON_APPLICATION_TYPES = ("02", "03", "04", "06")
+
+
+def site_frame_sql(online_share: dict[str, float]) -> str:
+    """One row per site: its 依申请 items, how many are 网上可办, and whether the share meets the bar.
+
+    An item's 网上可办 is what the site wrote, or the catalog's when the site left it blank.
+    """
+    bar = " ".join(f"WHEN '{level}' THEN {share}" for level, share in online_share.items())
+    excluded = ", ".join(f"'{t}'" for t in NOT_ON_APPLICATION_TYPES)
+    return f"""
+    WITH items AS (
+        SELECT s.district, s.town, coalesce(s.community, '') AS community, s.site_level,
+               coalesce(s.is_online, c.is_online) AS online
+        FROM core.site_items s JOIN core.catalog_items c USING (catalog_code)
+        WHERE coalesce(c.item_type_code, '') NOT IN ({excluded})
+    ), sites AS (
+        SELECT district, town, community, site_level, count(*) AS application_items,
+               count(*) FILTER (WHERE online) AS online_items
+        FROM items GROUP BY ALL
+    )
+    SELECT *, online_items / application_items AS online_share,
+           CASE site_level {bar} END AS online_share_required,
+           online_items / application_items >= CASE site_level {bar} END AS online_share_ok
+    FROM sites
+    ORDER BY district, town, community
+    """
+
+
+def site_frame(con: duckdb.DuckDBPyConnection, online_share: dict[str, float]) -> pd.DataFrame:
+    return con.sql(site_frame_sql(online_share)).df()
