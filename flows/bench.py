@@ -89,7 +89,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     from flows.sample import generate_city
-    from flows.scoring import score
+    from flows.scoring import score, score_findings
 
     sample = BENCH_DIR / args.scale
     if not (sample / "truth.csv").exists():
@@ -139,6 +139,7 @@ def main(argv=None) -> None:
         "c_status": last_round[-1][0],
         "b_over_a": round(full["seconds"] / decode["seconds"], 3),
         "c_over_b": round(again["seconds"] / full["seconds"], 3),
+        **{k: v for k, v in score_findings(warehouse, sample / "truth.csv").items() if k != "recall_by_kind"},
         "precision": figures["precision"],
         "auto_match_rate": figures["auto_match_rate"],
         "new_item_auto_rate": figures["new_item_auto_rate"],

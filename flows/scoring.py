@@ -1,4 +1,5 @@
-"""Score a warehouse against a sample's truth.csv: match precision, auto-match rate, review recall.
+"""Score a warehouse against a sample's truth.csv: matching (precision, auto-match rate, review
+recall) and validation (defects found, clean rows wrongly given an error).
 
 Used by the end-to-end tests and `make bench`; every accuracy figure in a closing note comes from here.
 """
@@ -52,4 +53,44 @@ def score(warehouse: Path, truth_csv: Path) -> dict:
         "auto_match_rate": _ratio(counts["catalog_rows_auto"], counts["catalog_rows"]),
         "new_item_auto_rate": _ratio(counts["new_item_rows_auto"], counts["new_item_rows"]),
         "review_top3_recall": _ratio(counts["review_true_in_top3"], counts["review_rows"]),
+    }
+
+
+FINDINGS_SQL = """
+WITH f AS (
+    SELECT source_file, coalesce(sheet, '') AS sheet, row_number, bool_or(severity = 'error') AS has_error
+    FROM findings WHERE row_number IS NOT NULL GROUP BY ALL
+), t AS (
+    SELECT t.*, f.row_number IS NOT NULL AS flagged, coalesce(f.has_error, false) AS has_error
+    FROM truth t LEFT JOIN f
+      ON f.source_file = t.source_file AND f.sheet = coalesce(t.sheet, '') AND f.row_number = t.row_number::INTEGER
+)
+SELECT split_part(defect, ':', 1) AS defect, count(*) AS rows, count(*) FILTER (WHERE flagged) AS found
+FROM (SELECT *, unnest(string_split(defects, ';')) AS defect FROM t WHERE defects <> '')
+GROUP BY 1
+UNION ALL
+SELECT '(clean)', count(*), count(*) FILTER (WHERE has_error) FROM t WHERE defects = ''
+"""
+
+
+def score_findings(warehouse: Path, truth_csv: Path) -> dict:
+    """Share of injected defects that got a finding on their row, per kind; clean rows given an error."""
+    truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con.register("truth", truth)
+        rows = con.sql(FINDINGS_SQL).fetchall()
+    finally:
+        con.close()
+    kinds = {kind: (n, found) for kind, n, found in rows if kind != "(clean)"}
+    [(clean, clean_errors)] = [(n, found) for kind, n, found in rows if kind == "(clean)"]
+    total, found = sum(n for n, _ in kinds.values()), sum(f for _, f in kinds.values())
+    return {
+        "defects": total,
+        "defects_found": found,
+        "defect_recall": _ratio(found, total),
+        "recall_by_kind": {kind: _ratio(f, n) for kind, (n, f) in sorted(kinds.items())},
+        "clean_rows": clean,
+        "clean_rows_with_error": clean_errors,
+        "clean_error_rate": _ratio(clean_errors, clean),
     }

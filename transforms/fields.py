@@ -47,6 +47,10 @@ REQUIRED_FIELDS = tuple(f.name for f in SUBMISSION_FIELDS if f.required)
 # Elements compared with the catalog's standard (全市统一, seed §二(二)2), with the words reports use.
 CONFORMANCE_ELEMENTS = {
     "item_type": "事项类型",
+    "legal_basis": "设定依据",
+    "exercise_levels": "行使层级",
+    "acceptance_conditions": "受理条件",
+    "handling_type": "办件类型",
     "statutory_limit": "法定办结时限",
     "promised_limit": "承诺办结时限",
     "materials": "申请材料",

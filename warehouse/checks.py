@@ -29,9 +29,16 @@ SUBMITTED_COLUMNS = {
 }
 
 
+# Texts compare without spaces and punctuation: 《条例》第三条 ≡ 《条例》 第三条。
+_TEXT_KEY = "nullif(regexp_replace({0}, '[\\s\\p{{P}}]', '', 'g'), '')"
+
 # 全市统一: each element a site wrote, against the catalog's standard (NULL when either is unknown).
 CONFORMANCE = {  # element (transforms/fields.py CONFORMANCE_ELEMENTS): (the site's value, the standard)
     "item_type": ("s.item_type_code", "c.item_type_code"),
+    "legal_basis": (_TEXT_KEY.format("s.legal_basis"), _TEXT_KEY.format("c.legal_basis")),
+    "exercise_levels": ("s.exercise_level_codes", "c.exercise_level_codes"),
+    "acceptance_conditions": (_TEXT_KEY.format("s.acceptance_conditions"), _TEXT_KEY.format("c.acceptance_conditions")),
+    "handling_type": ("s.handling_type_code", "c.handling_type_code"),
     "statutory_limit": ("s.statutory_days", "c.statutory_days"),
     "promised_limit": ("s.promised_days", "c.promised_days"),
     "materials": ("nullif(s.material_count, 0)", "nullif(c.material_count, 0)"),

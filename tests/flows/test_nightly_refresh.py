@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from flows.refresh import nightly_refresh
-from flows.scoring import score
+from flows.scoring import score, score_findings
 from warehouse.reference import CATALOG_SEED
 
 pytestmark = pytest.mark.slow
@@ -48,6 +48,13 @@ def test_match_accuracy_against_truth(first_run, small_city):
     assert figures["rows_in_site_items"] == figures["truth_rows"]
     assert figures["precision"] >= 0.99
     assert figures["auto_match_rate"] >= 0.90
+
+
+def test_validation_finds_the_injected_defects_and_spares_clean_rows(first_run, small_city):
+    _, paths, _ = first_run
+    figures = score_findings(paths["warehouse"], small_city / "truth.csv")
+    assert figures["defect_recall"] >= 0.98, figures["recall_by_kind"]
+    assert figures["clean_error_rate"] <= 0.005
 
 
 def test_catalog_has_both_levels_and_standard_elements(first_run):
