@@ -1,12 +1,12 @@
 """Run rules as Great Expectations suites over pandas frames and turn the results into findings.
 
-GX validates DataFrames pulled from DuckDB (its SQL engine cannot read DuckDB reliably). One
-ephemeral context serves a process; each failed expectation's unexpected rows become finding
-records with their provenance, Chinese message and fix hint.
+GX validates DataFrames pulled from DuckDB (its SQL engine cannot read DuckDB reliably). Each
+failed expectation's unexpected rows become finding records with their provenance, Chinese
+message and fix hint; a run can also add its results to GX Data Docs.
 """
 
 import os
-from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -14,13 +14,26 @@ from expectations.rules import Rule
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-@lru_cache(maxsize=1)
-def _context():
+RESULT_FORMAT = {"result_format": "COMPLETE"}  # the unexpected rows' indexes become findings
+DOCS_SITE = "mulu"
+
+
+def new_context(docs_dir: Path | None = None):
+    """An in-memory GX context; with docs_dir, one Data Docs site there for a run's validations.
+
+    Use one context per run, so the site's index lists every suite of the run.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        context.add_data_docs_site(DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
     return context
 
 
@@ -46,18 +59,30 @@ def rule_columns(rules: list[Rule]) -> list[str]:
     return columns
 
 
-def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule]):
-    """The GX ExpectationSuiteValidationResult of the rules over the frame's rule columns."""
+def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule], docs=None):
+    """The GX ExpectationSuiteValidationResult of the rules over the frame's rule columns.
+
+    docs: a context from new_context(docs_dir); the run then goes through a Checkpoint whose action
+    adds it to that context's Data Docs. Without it, a throwaway context validates the batch.
+    """
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
     frame = frame[rule_columns(rules)]
-    context = _context()
-    source_name = f"mulu_{suite_name}"
-    try:
-        source = context.data_sources.get(source_name)
-    except (KeyError, ValueError, LookupError):
-        source = context.data_sources.add_pandas(source_name)
-    asset = source.add_dataframe_asset(f"frame_{len(source.assets)}")
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
-    return batch.validate(build_suite(suite_name, rules), result_format={"result_format": "COMPLETE"})
+    context = docs or new_context()
+    batch_definition = (context.data_sources.add_pandas(f"mulu_{suite_name}").add_dataframe_asset(suite_name)
+                        .add_batch_definition_whole_dataframe("all"))
+    suite = build_suite(suite_name, rules)
+    if docs is None:
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        return batch.validate(suite, result_format=RESULT_FORMAT)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=context.suites.add(suite)))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=suite_name, validation_definitions=[definition], result_format=RESULT_FORMAT,
+        actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]))
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    return next(iter(result.run_results.values()))
 
 
 FAILURE_COLUMNS = ["row_id", "field", "rule", "severity", "message", "hint"]
@@ -82,8 +107,8 @@ def failures_from_result(result, frame: pd.DataFrame, rules: list[Rule], id_colu
     return pd.concat(parts, ignore_index=True)
 
 
-def run_rules(frame: pd.DataFrame, suite_name: str, rules: list[Rule],
-              id_column: str | None = None) -> tuple[bool, pd.DataFrame]:
+def run_rules(frame: pd.DataFrame, suite_name: str, rules: list[Rule], id_column: str | None = None,
+              docs=None) -> tuple[bool, pd.DataFrame]:
     """(whether every expectation passed, one failure record per failing row or table check)."""
-    result = validate(frame, suite_name, rules)
+    result = validate(frame, suite_name, rules, docs)
     return bool(result.success), failures_from_result(result, frame, rules, id_column)

@@ -6,6 +6,7 @@ and only the program's own faults raise. A night with no new input skips the wor
 
 import importlib
 import json
+import shutil
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import reading, steps
 from flows.inbox import scan_inbox
+from expectations.runner import new_context
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import db, exports, landing
 from warehouse.build import build_site_items
@@ -37,9 +39,9 @@ def normalize_and_match(con, reference) -> tuple[int, dict[str, float]]:
 
 
 @task(cache_policy=NO_CACHE)
-def validate(con, scan, run_id) -> pd.DataFrame:
-    findings = pd.concat([steps.inbox_findings(con, scan), steps.validate_rows(con), steps.validate_sites(con)],
-                         ignore_index=True)
+def validate(con, scan, run_id, docs) -> pd.DataFrame:
+    findings = pd.concat([steps.inbox_findings(con, scan), steps.validate_rows(con, docs),
+                          steps.validate_sites(con, docs)], ignore_index=True)
     steps.store_findings(con, run_id, findings)
     return findings
 
@@ -48,7 +50,7 @@ def validate(con, scan, run_id) -> pd.DataFrame:
 def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
     with reading.worker_pool(workers) as pool:
-        paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, pool)
+        paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool)
     return [str(p) for p in paths]
 
 
@@ -94,10 +96,13 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("normalize_match"):
             rows, parts = normalize_and_match(con, reference)
             timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})
+        docs_dir = options.out / "data_docs"  # GX Data Docs of this run's validations
+        shutil.rmtree(docs_dir, ignore_errors=True)
         with timer("validate"):
-            findings = validate(con, scan, run_id)
+            docs = new_context(docs_dir)
+            findings = validate(con, scan, run_id, docs)
         with timer("publish"):
-            candidate, reasons = steps.audit_candidate(con, options)
+            candidate, reasons = steps.audit_candidate(con, options, docs)
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
                                  files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
             steps.count_outcomes(con, findings, summary)

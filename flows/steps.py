@@ -123,22 +123,25 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
     return len(catalog)
 
 
-def validate_rows(con) -> pd.DataFrame:
-    """Row-level findings of every site item (GX suite 'site_items'), with provenance and values."""
+def validate_rows(con, docs=None) -> pd.DataFrame:
+    """Row-level findings of every site item (GX suite 'site_items'), with provenance and values.
+
+    docs: a GX context from expectations.runner.new_context(docs_dir), to add the run to Data Docs."""
     frame = checks.validation_frame(con)
-    _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id")
+    _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id", docs=docs)
     failures = failures.rename(columns={"row_id": "item_id"})
     context = checks.finding_context(con, failures)
     findings = failures.merge(context, on=["item_id", "field"], how="left")
     return findings.reindex(columns=FINDING_COLUMNS)
 
 
-def validate_sites(con) -> pd.DataFrame:
+def validate_sites(con, docs=None) -> pd.DataFrame:
     """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site."""
     frame = checks.site_frame(con, ONLINE_SHARE)
     if frame.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id")
+    _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",
+                            docs=docs)
     sites = frame.loc[failures["row_id"].astype(int)].reset_index(drop=True)
     place = sites["town"] + sites["community"].where(sites["community"] == "", " " + sites["community"])
     value = (place + "：" + sites["online_items"].astype(str) + "/" + sites["application_items"].astype(str)
@@ -189,7 +192,7 @@ def store_findings(con, run_id: str, findings: pd.DataFrame) -> None:
     con.unregister("run_findings")
 
 
-def audit_candidate(con, options: RefreshOptions) -> tuple[pd.DataFrame, list[str]]:
+def audit_candidate(con, options: RefreshOptions, docs=None) -> tuple[pd.DataFrame, list[str]]:
     """The candidate catalog and the reasons it must not be published (empty when it may)."""
     candidate = build_candidate(con)
     version = current_version(con)
@@ -198,7 +201,7 @@ def audit_candidate(con, options: RefreshOptions) -> tuple[pd.DataFrame, list[st
     rules = publish_rules(previous, options.max_shrink)
     if candidate.empty:
         return candidate, ["没有任何可发布的目录事项：所有区(市)的报送均无法匹配到目录"]
-    passed, failures = run_rules(candidate, "publish_audit", rules)
+    passed, failures = run_rules(candidate, "publish_audit", rules, docs=docs)
     reasons = [] if passed else sorted(set(failures["message"]))
     return candidate, reasons
 

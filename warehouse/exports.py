@@ -14,6 +14,7 @@ import pandas as pd
 import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
+from warehouse.report_html import district_report_html
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
 # Column headers of the published list: the element labels, and a few words of its own.
@@ -102,8 +103,10 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     return latest
 
 
-def write_district_report(path: Path, district: str, summary: dict, findings: pd.DataFrame) -> None:
-    """One district's xlsx: a summary sheet and every finding grouped by file and row (一次告知)."""
+def write_district_report(path: Path, district: str, summary: dict, findings: pd.DataFrame, run_id: str) -> None:
+    """One district's xlsx (a summary sheet and every finding grouped by file and row) and its
+    HTML page with charts, side by side (一次告知)."""
+    path.with_suffix(".html").write_text(district_report_html(district, summary, findings, run_id), encoding="utf-8")
     part = findings.sort_values(["source_file", "sheet", "row_number", "field"], na_position="first")
     part = part.assign(severity=part["severity"].map(SEVERITY_LABELS),
                        field=part["field"].map(lambda f: label(f) if isinstance(f, str) else f))
@@ -115,7 +118,7 @@ def write_district_report(path: Path, district: str, summary: dict, findings: pd
     workbook.close()
 
 
-def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path,
+def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path, run_id: str,
                            executor: Executor | None = None) -> list[Path]:
     """Every district's report, written to a temporary folder and renamed into place together.
 
@@ -130,7 +133,7 @@ def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_di
     jobs = []
     for district, row in summary.set_index("district").iterrows():
         part = by_district.get(district, findings.iloc[0:0])
-        args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), part)
+        args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), part, run_id)
         jobs.append(executor.submit(write_district_report, *args) if executor else None)
         if executor is None:
             write_district_report(*args)

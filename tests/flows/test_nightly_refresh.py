@@ -80,9 +80,15 @@ def test_published_files_open_in_real_readers(first_run):
         f"SELECT count(*) FROM '{(out / '便民服务事项指导目录清单.parquet').as_posix()}'").fetchall()
     assert parquet_rows > 0
     reports = sorted(p.name for p in (out / "reports").iterdir())
-    assert len(reports) == 10 and all(name.endswith("_一次告知.xlsx") for name in reports)
-    report = openpyxl.load_workbook(out / "reports" / reports[0], read_only=True)
+    assert len(reports) == 20 and {name.rsplit(".", 1)[1] for name in reports} == {"html", "xlsx"}
+    report = openpyxl.load_workbook(out / "reports" / "市南区_一次告知.xlsx", read_only=True)
     assert report.sheetnames == ["汇总", "问题清单"]
+    summary = dict(report["汇总"].iter_rows(min_row=2, values_only=True))
+    assert summary["区(市)"] == "市南区" and summary["全市统一符合率"].endswith("%")
+    page = (out / "reports" / "市南区_一次告知.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2
+    docs = (out / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert all(suite in docs for suite in ("site_items", "sites", "publish_audit"))
 
 
 def test_findings_point_at_file_sheet_and_row(first_run):

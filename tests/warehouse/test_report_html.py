@@ -1,0 +1,58 @@
+"""The district report page: built from finding records, opened in a real headless Chromium."""
+
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from warehouse.report_html import bar_chart, district_report_html
+
+FINDINGS = pd.DataFrame([
+    {"district": "市南区", "source_file": "市南区/八大峡街道.xlsx", "sheet": "村(社区)", "row_number": 7,
+     "field": "legal_basis", "rule": "required.legal_basis", "severity": "error", "message": "'设定依据'未填写",
+     "value": None, "hint": "请补充填写'设定依据'", "catalog_code": None},
+    {"district": "市南区", "source_file": "市南区/八大峡街道.xlsx", "sheet": "村(社区)", "row_number": 9,
+     "field": "fee", "rule": "conformance.fee", "severity": "warning", "message": "收费情况与市级目录不一致",
+     "value": "收费<script>", "hint": "请按目录填写", "catalog_code": "000120001000"},
+    {"district": "市南区", "source_file": "市南区/坏文件.xlsx", "sheet": None, "row_number": None,
+     "field": None, "rule": "file_corrupt", "severity": "error", "message": "文件已损坏", "value": None,
+     "hint": None, "catalog_code": None},
+])
+SUMMARY = {"收到事项行数": 120, "错误数": 2, "提醒数": 1, "全市统一符合率": "98.5%", "事项类型符合率": "97.0%"}
+
+
+def test_the_page_holds_summary_charts_and_every_finding_escaped():
+    page = district_report_html("市南区", SUMMARY, FINDINGS, "20261127T020000")
+    assert page.count("<svg") == 2
+    assert page.count("<tr>") == (1 + len(SUMMARY)) + (2 + 3)  # summary: header + rows; two files: headers + rows
+    assert "市南区/坏文件.xlsx（1 条）" in page and "市南区/八大峡街道.xlsx（2 条）" in page
+    assert "<script>" not in page and "收费&lt;script&gt;" in page
+
+
+def test_bar_chart_scales_to_the_largest_value():
+    svg = bar_chart("问题数", [("设定依据", 10, "#c00000"), ("收费", 5, "#f4b183")])
+    assert 'width="320"' in svg and 'width="160"' in svg
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def test_the_page_renders_in_headless_chromium(tmp_path):
+    browser = chromium()
+    if browser is None:
+        if os.environ.get("MULU_REQUIRE_BROWSER"):
+            pytest.fail("MULU_REQUIRE_BROWSER is set but no Chromium is installed")
+        pytest.skip("no Chromium here (CI installs it and sets MULU_REQUIRE_BROWSER)")
+    page = tmp_path / "市南区_一次告知.html"
+    page.write_text(district_report_html("市南区", SUMMARY, FINDINGS, "20261127T020000"), encoding="utf-8")
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"]
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert "市南区 便民服务事项报送问题一次告知" in dom.stdout
+    assert dom.stdout.count("<svg") == 2 and "文件已损坏" in dom.stdout
+    shot = tmp_path / "page.png"
+    subprocess.run([browser, *flags, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000

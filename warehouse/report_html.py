@@ -1,0 +1,94 @@
+"""A district's 一次告知 report as one self-contained HTML page: summary, two charts, every finding.
+
+No scripts and nothing fetched: inline CSS and SVG bar charts, so the page opens from a shared
+folder or an e-mail attachment on any machine. Findings are grouped by file, then by row.
+"""
+
+from html import escape
+
+import pandas as pd
+
+from transforms.fields import label
+
+CSS = """
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
+h1{font-size:22px} h2{font-size:18px;margin-top:28px;border-bottom:2px solid #2f5597;padding-bottom:4px}
+table{border-collapse:collapse;margin:8px 0;font-size:13px} th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+th{background:#ddebf7} .error{color:#c00000;font-weight:bold} .warning{color:#b46504}
+.charts{display:flex;flex-wrap:wrap;gap:32px} .file{margin-top:18px;font-weight:bold}
+"""
+BAR_HEIGHT, LABEL_WIDTH, BAR_WIDTH = 22, 170, 320
+
+
+def bar_chart(title: str, rows: list[tuple[str, float, str]], maximum: float | None = None,
+              unit: str = "") -> str:
+    """A horizontal bar chart as inline SVG: rows of (label, value, colour)."""
+    if not rows:
+        return ""
+    top = maximum or max(v for _, v, _ in rows) or 1
+    height = BAR_HEIGHT * len(rows) + 30
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{LABEL_WIDTH + BAR_WIDTH + 80}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
+    for i, (name, value, colour) in enumerate(rows):
+        y = 26 + i * BAR_HEIGHT
+        width = max(1, int(BAR_WIDTH * value / top))
+        shown = f"{value:.1f}{unit}" if unit else f"{value:.0f}"
+        parts += [f'<text x="{LABEL_WIDTH - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(name)}</text>',
+                  f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{width}" height="{BAR_HEIGHT - 6}" fill="{colour}"/>',
+                  f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 14}" font-size="12">{shown}</text>']
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for value in values:
+            text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+            css = {"错误": "error", "提醒": "warning"}.get(text)
+            cells.append(f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def district_report_html(district: str, summary: dict, findings: pd.DataFrame, run_id: str) -> str:
+    """findings: the district's finding records (English columns, severity error/warning)."""
+    counts = (findings.assign(element=findings["field"].map(lambda f: label(f) if isinstance(f, str) else "文件"))
+              .groupby(["element", "severity"]).size().unstack(fill_value=0))
+    by_element = [(name, float(row.get("error", 0)), "#c00000") for name, row in counts.iterrows() if row.get("error", 0)]
+    by_element += [(f"{name}（提醒）", float(row.get("warning", 0)), "#f4b183")
+                   for name, row in counts.iterrows() if row.get("warning", 0)]
+    by_element.sort(key=lambda r: -r[1])
+    # Shares sit near 100 %: the chart shows the part that differs from the catalog, where districts differ.
+    differing = [(key.removesuffix("符合率"), round(100 - float(str(value).rstrip("%")), 1), "#2f5597")
+                 for key, value in summary.items()
+                 if key.endswith("符合率") and key != "全市统一符合率" and isinstance(value, str) and value]
+    sections = [
+        f"<h1>{escape(district)} 便民服务事项报送问题一次告知</h1>",
+        f"<p>运行批次 {escape(run_id)}。以下列出本次报送发现的全部问题，请一次性修改后重新报送。</p>",
+        "<h2>汇总</h2>",
+        _table(pd.DataFrame({"项目": list(summary), "数值": list(summary.values())})),
+        '<div class="charts">',
+        bar_chart("问题数（按要素）", by_element[:15]),
+        bar_chart("与市级目录不一致的比例（%，越短越好）", differing, unit="%"),
+        "</div>",
+        "<h2>问题清单（按文件、行号）</h2>",
+    ]
+    if findings.empty:
+        sections.append("<p>未发现问题。</p>")
+    ordered = findings.sort_values(["source_file", "sheet", "row_number", "field"], na_position="first")
+    for source_file, part in ordered.groupby("source_file", sort=False, dropna=False):
+        name = source_file if isinstance(source_file, str) else "（全区）"
+        shown = pd.DataFrame({
+            "工作表": part["sheet"], "行号": part["row_number"].astype("Int64").astype(str).replace("<NA>", ""),
+            "字段": part["field"].map(lambda f: label(f) if isinstance(f, str) else ""),
+            "级别": part["severity"].map({"error": "错误", "warning": "提醒"}),
+            "问题说明": part["message"], "填报值": part["value"], "修改建议": part["hint"],
+        })
+        sections += [f'<div class="file">{escape(name)}（{len(part)} 条）</div>', _table(shown)]
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f"<title>{escape(district)} 一次告知</title><style>{CSS}</style></head>"
+            f"<body>{''.join(sections)}</body></html>")
