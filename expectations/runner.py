@@ -31,7 +31,8 @@ def new_context(docs_dir: Path | None = None):
     if docs_dir is not None:
         context.add_data_docs_site(DOCS_SITE, {
             "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(Path(docs_dir).resolve())},  # GX wants it absolute
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
     return context

@@ -1,5 +1,7 @@
 """Every validation rule fails on a bad row and passes on a good one, through Great Expectations."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -77,3 +79,13 @@ def test_publish_audit(candidate, previous, rule):
 
 def test_allow_shrink_drops_the_shrink_rule():
     assert not any(r.rule == "publish.shrink" for r in publish_rules(100, None))
+
+
+def test_data_docs_go_to_a_relative_out_folder_too(tmp_path, monkeypatch):
+    """`mulu refresh --out data/out` passes a relative folder; GX wants an absolute one."""
+    from expectations.runner import new_context
+
+    monkeypatch.chdir(tmp_path)
+    docs = new_context(Path("data/out/data_docs"))
+    passed, _ = run_rules(CANDIDATE, "publish_audit", publish_rules(None, 0.10), docs=docs)
+    assert passed and (tmp_path / "data/out/data_docs/index.html").exists()
