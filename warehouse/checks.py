@@ -29,29 +29,32 @@ SUBMITTED_COLUMNS = {
 }
 
 
-# Texts compare without spaces and punctuation: 《条例》第三条 ≡ 《条例》 第三条。
-_TEXT_KEY = "nullif(regexp_replace({0}, '[\\s\\p{{P}}]', '', 'g'), '')"
-
 # 全市统一: each element a site wrote, against the catalog's standard (NULL when either is unknown).
 CONFORMANCE = {  # element (transforms/fields.py CONFORMANCE_ELEMENTS): (the site's value, the standard)
     "item_type": ("s.item_type_code", "c.item_type_code"),
-    "legal_basis": (_TEXT_KEY.format("s.legal_basis"), _TEXT_KEY.format("c.legal_basis")),
+    "legal_basis": ("s.legal_basis", "c.legal_basis"),
     "exercise_levels": ("s.exercise_level_codes", "c.exercise_level_codes"),
-    "acceptance_conditions": (_TEXT_KEY.format("s.acceptance_conditions"), _TEXT_KEY.format("c.acceptance_conditions")),
+    "acceptance_conditions": ("s.acceptance_conditions", "c.acceptance_conditions"),
     "handling_type": ("s.handling_type_code", "c.handling_type_code"),
     "statutory_limit": ("s.statutory_days", "c.statutory_days"),
     "promised_limit": ("s.promised_days", "c.promised_days"),
     "materials": ("nullif(s.material_count, 0)", "nullif(c.material_count, 0)"),
     "fee": ("s.fee_charged", "c.fee_charged"),
 }
+# Texts also conform when they differ only in spaces and punctuation (《条例》第三条 ≡ 《条例》 第三条。);
+# the regex runs only on the rows whose texts differ.
+LOOSE_TEXTS = ("legal_basis", "acceptance_conditions")
+_TEXT_KEY = "regexp_replace({0}, '[\\s\\p{{P}}]', '', 'g')"
 
 
 def conformance_columns() -> str:
     """`<element>_conforms` columns: TRUE, FALSE, or NULL when not comparable."""
-    return ",\n           ".join(
-        f"CASE WHEN {mine} IS NOT NULL AND {standard} IS NOT NULL THEN {mine} = {standard} END AS {name}_conforms"
-        for name, (mine, standard) in CONFORMANCE.items()
-    )
+    columns = []
+    for name, (mine, standard) in CONFORMANCE.items():
+        differs = (f"{_TEXT_KEY.format(mine)} = {_TEXT_KEY.format(standard)}" if name in LOOSE_TEXTS else "FALSE")
+        columns.append(f"CASE WHEN {mine} IS NULL OR {standard} IS NULL THEN NULL WHEN {mine} = {standard} THEN TRUE "
+                       f"ELSE {differs} END AS {name}_conforms")
+    return ",\n           ".join(columns)
 
 
 def conformance_sql() -> str:
