@@ -83,13 +83,15 @@ def validation_frame_sql() -> str:
     )
     accepted = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
     conformance = conformance_columns()
+    # The code names one catalog item and the name, exactly or as an alias (score 100), another.
+    conflict = ("coalesce(s.match_method = 'review' AND cc.catalog_code IS NOT NULL AND s.runner_up_score = 100 "
+                "AND s.runner_up_code <> cc.catalog_code, false)")
     return f"""
     SELECT s.item_id,
            {presence},
            CASE WHEN s.code_kind <> 'empty' THEN s.code_kind END AS code_kind,
-           CASE WHEN s.match_method = 'review' AND cc.catalog_code IS NOT NULL THEN FALSE END AS code_name_agree,
-           CASE WHEN NOT (s.match_method = 'review' AND cc.catalog_code IS NOT NULL)
-                THEN s.match_method IN ({accepted}) END AS match_accepted,
+           CASE WHEN {conflict} THEN FALSE END AS code_name_agree,
+           CASE WHEN NOT {conflict} THEN s.match_method IN ({accepted}) END AS match_accepted,
            CASE WHEN {_filled('s.raw_item_type')} THEN s.item_type_code IS NOT NULL END AS item_type_known,
            CASE WHEN {_filled('s.raw_exercise_levels')}
                 THEN s.exercise_level_codes IS NOT NULL AND s.exercise_levels_unknown IS NULL END AS levels_known,
