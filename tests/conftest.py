@@ -30,3 +30,4 @@ def small_city(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("small-city")
     generate_city(base, scale="small", seed=20200709)
     return base
+

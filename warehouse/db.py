@@ -60,6 +60,15 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("COMMIT")
 
 
+def read_rows(path: str | Path, sql: str, params=None) -> list[tuple]:
+    """Rows of a query against a warehouse file, through a read-only connection closed again at once."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None

@@ -66,6 +66,11 @@ def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int
         sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
 
 
+def _sql_path(path: Path) -> str:
+    """A path as a SQL string literal (COPY … TO takes no parameters)."""
+    return "'" + path.as_posix().replace("'", "''") + "'"
+
+
 def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path) -> list[Path]:
     """xlsx (one sheet per level), csv (UTF-8 with BOM) and parquet of one version, atomically."""
     out_dir = Path(out_dir)
@@ -85,10 +90,10 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     people.to_csv(tmp / f"{stem}.csv", index=False, encoding="utf-8-sig")
     con.execute(
         f"COPY (SELECT * FROM published.catalog_items WHERE version = {int(version)} "
-        f"ORDER BY site_level DESC, catalog_code) TO '{(tmp / f'{stem}.parquet').as_posix()}' (FORMAT parquet)")
+        f"ORDER BY site_level DESC, catalog_code) TO {_sql_path(tmp / f'{stem}.parquet')} (FORMAT parquet)")
     con.execute(
         f"COPY (SELECT * FROM published.site_items ORDER BY district, source_file, sheet, row_number) "
-        f"TO '{(tmp / f'便民服务站点事项_v{version}.parquet').as_posix()}' (FORMAT parquet)")
+        f"TO {_sql_path(tmp / f'便民服务站点事项_v{version}.parquet')} (FORMAT parquet)")
     final = out_dir / "versions" / f"v{version:04d}"
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(final, ignore_errors=True)

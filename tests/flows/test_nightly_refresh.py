@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from flows.refresh import nightly_refresh
+from warehouse.db import read_rows
 from flows.scoring import score, score_findings
 from warehouse.reference import CATALOG_SEED
 
@@ -23,21 +24,13 @@ def first_run(small_city, tmp_path_factory, prefect_harness):
     return base, paths, summary
 
 
-def query(warehouse, sql):
-    con = duckdb.connect(warehouse, read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_first_run_publishes_version_1_with_every_row(first_run, small_city):
     base, paths, summary = first_run
     truth_rows = sum(1 for _ in open(small_city / "truth.csv", encoding="utf-8-sig")) - 1
     assert summary["status"] == "published"
     assert summary["version"] == 1
     assert summary["rows_total"] == truth_rows
-    [(rows, without_method)] = query(paths["warehouse"],
+    [(rows, without_method)] = read_rows(paths["warehouse"],
                                      "SELECT count(*), count(*) FILTER (WHERE match_method IS NULL) FROM site_items")
     assert rows == truth_rows and without_method == 0
 
@@ -59,12 +52,12 @@ def test_validation_finds_the_injected_defects_and_spares_clean_rows(first_run, 
 
 def test_catalog_has_both_levels_and_standard_elements(first_run):
     _, paths, _ = first_run
-    levels = dict(query(paths["warehouse"], "SELECT site_level, count(*) FROM catalog GROUP BY 1"))
+    levels = dict(read_rows(paths["warehouse"], "SELECT site_level, count(*) FROM catalog GROUP BY 1"))
     assert set(levels) == {"镇(街道)", "村(社区)"}
-    [(missing,)] = query(paths["warehouse"],
+    [(missing,)] = read_rows(paths["warehouse"],
                          "SELECT count(*) FROM catalog WHERE item_name IS NULL OR legal_basis IS NULL OR materials IS NULL")
     assert missing == 0
-    [(versions,)] = query(paths["warehouse"], "SELECT count(*) FROM catalog_versions")
+    [(versions,)] = read_rows(paths["warehouse"], "SELECT count(*) FROM catalog_versions")
     assert versions == 1
 
 
@@ -93,7 +86,7 @@ def test_published_files_open_in_real_readers(first_run):
 
 def test_findings_point_at_file_sheet_and_row(first_run):
     _, paths, _ = first_run
-    rows = query(paths["warehouse"], """
+    rows = read_rows(paths["warehouse"], """
         SELECT count(*), count(*) FILTER (WHERE row_number IS NULL), count(DISTINCT rule)
         FROM findings WHERE severity = 'error'""")
     errors, without_row, rules = rows[0]
@@ -112,7 +105,7 @@ def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
     base, paths, _ = first_run
     inbox = base / "inbox"
     district = "莱西市"
-    [(before,)] = query(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
+    [(before,)] = read_rows(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
     victim = sorted((inbox / district).rglob("*.xlsx"))[0]
     victim.write_bytes(b"PK\x03\x04 this is not a workbook")  # the same path, now corrupt
     (inbox / district / "空文件.csv").write_bytes(b"")
@@ -121,9 +114,9 @@ def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
     summary = nightly_refresh(**paths)
 
     assert summary["status"] == "published"
-    [(after,)] = query(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
+    [(after,)] = read_rows(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
     assert after == before
-    findings = query(paths["warehouse"], f"""
+    findings = read_rows(paths["warehouse"], f"""
         SELECT source_file, rule FROM findings WHERE district = '{district}' AND row_number IS NULL""")
     by_file = {source.split("/")[-1]: rule for source, rule in findings}
     assert by_file[victim.name] == "file_corrupt"
@@ -133,7 +126,7 @@ def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
 
 def test_a_failed_publish_audit_keeps_the_last_good_version(first_run, tmp_path):
     _, paths, _ = first_run
-    [(published_before,)] = query(paths["warehouse"], "SELECT max(version) FROM catalog_versions")
+    [(published_before,)] = read_rows(paths["warehouse"], "SELECT max(version) FROM catalog_versions")
     lines = CATALOG_SEED.read_text(encoding="utf-8-sig").splitlines()
     shrunk = tmp_path / "half_catalog.csv"
     shrunk.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8-sig")
@@ -142,9 +135,9 @@ def test_a_failed_publish_audit_keeps_the_last_good_version(first_run, tmp_path)
 
     assert summary["status"] == "blocked"
     assert any("减少超过" in reason for reason in summary["reasons"])
-    [(published_after,)] = query(paths["warehouse"], "SELECT max(version) FROM catalog_versions")
+    [(published_after,)] = read_rows(paths["warehouse"], "SELECT max(version) FROM catalog_versions")
     assert published_after == published_before
-    [(status,)] = query(paths["warehouse"], "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1")
+    [(status,)] = read_rows(paths["warehouse"], "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1")
     assert status == "blocked"
 
 
@@ -168,5 +161,5 @@ def test_a_user_catalog_with_only_names_and_codes(small_city, tmp_path, prefect_
                               out=str(tmp_path / "out"))
 
     assert summary["status"] == "published"
-    [(items, without_basis)] = query(warehouse, "SELECT count(*), count(*) FILTER (WHERE legal_basis IS NULL) FROM catalog")
+    [(items, without_basis)] = read_rows(warehouse, "SELECT count(*), count(*) FILTER (WHERE legal_basis IS NULL) FROM catalog")
     assert items > 100 and without_basis == 0

@@ -2,23 +2,15 @@
 
 import shutil
 
-import duckdb
 import openpyxl
 import pytest
 
 from flows.cli import main
 from flows.refresh import nightly_refresh
+from warehouse.db import read_rows
 from transforms.review import DECISION_COLUMN, KEY_COLUMN, OTHER_CODE_COLUMN
 
 pytestmark = pytest.mark.slow
-
-
-def rows_of(warehouse, sql):
-    con = duckdb.connect(warehouse, read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def fill(path, choose):
@@ -49,7 +41,7 @@ def refreshed(small_city, tmp_path_factory, prefect_harness):
 
 def test_export_import_refresh_accepts_the_reviewed_rows(refreshed, capsys):
     base, paths = refreshed
-    queue_before = rows_of(paths["warehouse"], "SELECT review_key, candidates FROM review_queue")
+    queue_before = read_rows(paths["warehouse"], "SELECT review_key, candidates FROM review_queue")
     assert queue_before, "the small sample has uncertain names"
     sheet = base / "待核对事项.xlsx"
     assert main(["review", "export", str(sheet), "--warehouse", paths["warehouse"]]) == 0
@@ -65,7 +57,7 @@ def test_export_import_refresh_accepts_the_reviewed_rows(refreshed, capsys):
     summary = nightly_refresh(**paths)
     assert summary["status"] == "published" and summary["files_read"] == 0, "decisions alone make a new run"
 
-    decided = rows_of(paths["warehouse"], """
+    decided = read_rows(paths["warehouse"], """
         SELECT d.decision, d.catalog_code, s.match_method, s.catalog_code, d.decided_by
         FROM core.review_decisions d JOIN site_items s USING (review_key)""")
     assert decided
@@ -77,25 +69,25 @@ def test_export_import_refresh_accepts_the_reviewed_rows(refreshed, capsys):
             assert (method, code) == ("none", None)
     # Every decided pair left the queue. (A reviewed alias may raise new questions: the same name sent
     # with a code of another item now conflicts with what people said, and is asked about.)
-    assert rows_of(paths["warehouse"], """SELECT count(*) FROM review_queue
+    assert read_rows(paths["warehouse"], """SELECT count(*) FROM review_queue
                                           WHERE review_key IN (SELECT review_key FROM core.review_decisions)""") == [(0,)]
-    assert len(rows_of(paths["warehouse"], "SELECT * FROM review_queue")) < len(queue_before) / 5
-    [(aliases,)] = rows_of(paths["warehouse"], "SELECT count(*) FROM core.aliases WHERE method = 'reviewed'")
+    assert len(read_rows(paths["warehouse"], "SELECT * FROM review_queue")) < len(queue_before) / 5
+    [(aliases,)] = read_rows(paths["warehouse"], "SELECT count(*) FROM core.aliases WHERE method = 'reviewed'")
     assert aliases > 0
 
 
 def test_importing_the_same_file_twice_changes_nothing(refreshed, capsys):
     base, paths = refreshed
     sheet = base / "待核对事项.xlsx"
-    before = rows_of(paths["warehouse"], "SELECT * FROM core.review_decisions ORDER BY review_key")
+    before = read_rows(paths["warehouse"], "SELECT * FROM core.review_decisions ORDER BY review_key")
     assert main(["review", "import", str(sheet), "--warehouse", paths["warehouse"], "--by", "李四"]) == 0
     assert "新决定 0 条，修改 0 条" in capsys.readouterr().out
-    assert rows_of(paths["warehouse"], "SELECT * FROM core.review_decisions ORDER BY review_key") == before
+    assert read_rows(paths["warehouse"], "SELECT * FROM core.review_decisions ORDER BY review_key") == before
 
 
 def test_a_sheet_with_bad_rows_applies_nothing_and_lists_every_problem(refreshed, tmp_path, capsys):
     base, paths = refreshed
-    before = rows_of(paths["warehouse"], "SELECT count(*) FROM core.review_decisions")
+    before = read_rows(paths["warehouse"], "SELECT count(*) FROM core.review_decisions")
     sheet = tmp_path / "坏的核对表.xlsx"
     shutil.copy(base / "待核对事项.xlsx", sheet)
     workbook = openpyxl.load_workbook(sheet)
@@ -110,4 +102,4 @@ def test_a_sheet_with_bad_rows_applies_nothing_and_lists_every_problem(refreshed
     assert main(["review", "import", str(sheet), "--warehouse", paths["warehouse"]]) == 2
     err = capsys.readouterr().err
     assert "第2行" in err and "第3行" in err and "第4行" in err and "未导入任何决定" in err
-    assert rows_of(paths["warehouse"], "SELECT count(*) FROM core.review_decisions") == before
+    assert read_rows(paths["warehouse"], "SELECT count(*) FROM core.review_decisions") == before
