@@ -79,7 +79,8 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
     threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
     try:
         with timer("scan"):
-            scan = scan_inbox(options.inbox, reference.districts)
+            known = frozenset(row[0] for row in con.sql("SELECT source_file FROM landing.files").fetchall())
+            scan = scan_inbox(options.inbox, reference.districts, known)
             fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, SEEDS_DIR, con, options)
         con.execute("INSERT INTO audit.runs (run_id, started_at, status, inputs_sha256) VALUES (?, ?, 'running', ?)",
                     [run_id, datetime.now(), fingerprint])

@@ -180,6 +180,10 @@ def inbox_findings(con, scan: InboxScan) -> pd.DataFrame:
         {"district": path.split("/")[0] if "/" in path else None, "source_file": path, "rule": "file.unsupported",
          "severity": "warning", "message": "不支持的文件类型，未读取", "hint": "请报送 .xlsx、.xls 或 .csv 文件"}
         for path in scan.ignored
+    ] + [
+        {"district": district, "source_file": path, "rule": "file_duplicate", "severity": "warning",
+         "message": f"与'{original}'内容完全相同，未重复读取", "hint": "请删除重复的文件"}
+        for path, (district, original) in scan.duplicates.items()
     ]
     return pd.concat([stored, pd.DataFrame(extra)], ignore_index=True).reindex(columns=FINDING_COLUMNS)
 

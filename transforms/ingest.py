@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from transforms.fields import COMMUNITY_LEVEL, LABELS, SUBMISSION_FIELDS, TOWN_LEVEL
+from transforms.fields import COMMUNITY_LEVEL, LABELS, REQUIRED_FIELDS, SUBMISSION_FIELDS, TOWN_LEVEL
 from transforms.headers import detect_header
 from transforms.readers import cell_text, read_file
 from transforms.tables import extract_table
@@ -110,6 +110,10 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
         table = extract_table(sheet, header)
         if not table.row_numbers:
             continue
+        findings += [
+            FileFinding("column_missing", f"未找到'{LABELS[name]}'列：请在表中增加该列并逐项填写。", sheet.name, field=name)
+            for name in REQUIRED_FIELDS if name not in header.columns
+        ]
         frame = pd.DataFrame(table.columns)
         sheet_town, sheet_community, sheet_level = _sheet_site(sheet.name, towns)
         _default(frame, "town", sheet_town or path_town)

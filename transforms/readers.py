@@ -8,6 +8,7 @@ row number, or the csv line on which the record starts (both counting from 1).
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from python_calamine import CalamineWorkbook
@@ -69,16 +70,51 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def read_file(data: bytes, filename: str) -> ReadResult:
+@dataclass(frozen=True)
+class ReadLimits:
+    max_bytes: int = 50 * 2**20  # a district's list is a few MB; anything this big is a mistake
+    max_unzipped_bytes: int = 500 * 2**20  # an xlsx is a zip: bound what it would expand to
+
+
+# The name of the stream that holds an encrypted OOXML package inside its OLE container (UTF-16LE).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def read_file(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) -> ReadResult:
     """Read a spreadsheet or csv by its content; the name's suffix only breaks ties."""
     if not data or not data.strip():
         return ReadResult([], [FileProblem("file_empty", "文件为空，没有任何内容。请重新导出后报送。")])
-    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+    if len(data) > limits.max_bytes:
+        return ReadResult([], [FileProblem(
+            "file_too_large", f"文件过大（{len(data) / 2**20:.0f} MB，上限 {limits.max_bytes / 2**20:.0f} MB），未读取。"
+            "请只报送事项清单，去掉图片等内容后重新报送。")])
+    if data.startswith(_ZIP_MAGIC):
+        problem = _zip_problem(data, limits)
+        if problem:
+            return ReadResult([], [problem])
+        return _read_workbook(data)
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_PACKAGE in data:
+            return ReadResult([], [FileProblem(
+                "file_encrypted", "文件设置了密码或已加密，无法读取。请取消密码保护后重新报送。")])
         return _read_workbook(data)
     if filename.lower().endswith(SPREADSHEET_SUFFIXES) and _looks_binary(data):
         return ReadResult([], [FileProblem(
             "file_corrupt", "文件已损坏或不是有效的Excel文件，无法打开。请用Excel/WPS重新另存为.xlsx后报送。")])
     return _read_text(data, filename)
+
+
+def _zip_problem(data: bytes, limits: ReadLimits) -> FileProblem | None:
+    """A zip that is broken, or that would expand beyond the limit (a zip bomb), before opening it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return FileProblem("file_corrupt", "文件已损坏或不是有效的Excel文件，无法打开。请用Excel/WPS重新另存为.xlsx后报送。")
+    if expanded > limits.max_unzipped_bytes:
+        return FileProblem("file_zip_bomb", f"文件解压后过大（{expanded / 2**20:.0f} MB），疑似异常文件，未读取。"
+                                            "请用Excel/WPS重新另存后报送。")
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:

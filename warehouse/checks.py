@@ -77,8 +77,9 @@ def _filled(column: str) -> str:
 
 
 def validation_frame_sql() -> str:
+    # A column missing from a file is one finding for that file (column_missing), not one per row.
     presence = ",\n           ".join(
-        f"CASE WHEN {_filled('s.' + column)} THEN TRUE END AS present_{field}"
+        f"CASE WHEN {_filled('s.' + column)} OR list_contains(m.lacking, '{field}') THEN TRUE END AS present_{field}"
         for field, column in SUBMITTED_COLUMNS.items()
     )
     accepted = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
@@ -113,6 +114,9 @@ def validation_frame_sql() -> str:
     FROM core.site_items s
     LEFT JOIN core.catalog_items c USING (catalog_code)
     LEFT JOIN core.catalog_items cc ON cc.catalog_code = s.basic_code  -- the item the submitted code names
+    LEFT JOIN (SELECT source_file, coalesce(sheet, '') AS sheet, list(field) AS lacking
+               FROM landing.file_findings WHERE rule = 'column_missing' GROUP BY ALL) m
+           ON m.source_file = s.source_file AND m.sheet = coalesce(s.sheet, '')
     ORDER BY s.item_id
     """
 

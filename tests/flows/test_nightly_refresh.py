@@ -106,8 +106,11 @@ def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
     inbox = base / "inbox"
     district = "莱西市"
     [(before,)] = read_rows(paths["warehouse"], f"SELECT count(*) FROM site_items WHERE district = '{district}'")
+    [(jiaozhou_before,)] = read_rows(paths["warehouse"], "SELECT count(*) FROM site_items WHERE district = '胶州市'")
     victim = sorted((inbox / district).rglob("*.xlsx"))[0]
     victim.write_bytes(b"PK\x03\x04 this is not a workbook")  # the same path, now corrupt
+    original = sorted((inbox / "胶州市").rglob("*.xlsx"))[0]
+    shutil.copy(original, inbox / "胶州市" / "副本.xlsx")  # the same file sent twice
     (inbox / district / "空文件.csv").write_bytes(b"")
     (inbox / district / "说明.csv").write_text("这不是一个事项表\n只是一段说明\n", encoding="utf-8")
 
@@ -122,6 +125,10 @@ def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
     assert by_file[victim.name] == "file_corrupt"
     assert by_file["空文件.csv"] == "file_empty"
     assert by_file["说明.csv"] in ("header_not_found", "no_item_rows")
+    [(duplicate_rule,)] = read_rows(paths["warehouse"], "SELECT rule FROM findings WHERE source_file = '胶州市/副本.xlsx'")
+    assert duplicate_rule == "file_duplicate"
+    assert read_rows(paths["warehouse"], "SELECT count(*) FROM site_items WHERE district = '胶州市'") == [
+        (jiaozhou_before,)], "a duplicate adds no rows"
 
 
 def test_a_failed_publish_audit_keeps_the_last_good_version(first_run, tmp_path):

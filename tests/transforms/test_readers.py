@@ -153,3 +153,23 @@ def test_unreadable_files_become_problems_not_exceptions(data, filename, rule):
     assert result.sheets == []
     assert [p.rule for p in result.problems] == [rule]
     assert result.problems[0].message  # a Chinese message for the district
+
+
+def test_limits_reject_oversized_files_and_zip_bombs_before_opening_them():
+    import zipfile
+
+    from transforms.readers import ReadLimits
+
+    small = ReadLimits(max_bytes=1000, max_unzipped_bytes=10_000)
+    assert read_file(b"x" * 2000, "a.csv", small).problems[0].rule == "file_too_large"
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * 50_000)  # compresses to a few hundred bytes
+    assert read_file(bomb.getvalue(), "a.xlsx", small).problems[0].rule == "file_zip_bomb"
+
+
+def test_an_encrypted_workbook_is_named_as_such():
+    # An encrypted xlsx is an OLE container holding an "EncryptedPackage" stream.
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512
+    [problem] = read_file(data, "加密.xlsx").problems
+    assert problem.rule == "file_encrypted" and "密码" in problem.message
