@@ -1,8 +1,7 @@
 """Read the inbox's new or changed files in worker processes and store them in landing."""
 
 import hashlib
-import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from flows.inbox import InboxScan
@@ -21,25 +20,6 @@ def read_inbox_file(path: Path, source_file: str, district: str, context: Ingest
     except Exception as error:  # a bug or a pathological file: report it, keep the last good rows
         finding = FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")
         return empty_result(district, source_file, hashlib.sha256(data).hexdigest(), [finding])
-
-
-class InlineExecutor(Executor):
-    """Runs each job at submit time: the one-worker case, without a process pool."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
-
-
-def worker_pool(workers: int) -> Executor:
-    """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
-    if workers <= 1:
-        return InlineExecutor()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], reference: Reference) -> dict[str, Future]:

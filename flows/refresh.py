@@ -16,9 +16,10 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from expectations.runner import new_context
 from flows import reading, steps
 from flows.inbox import scan_inbox
-from expectations.runner import new_context
+from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import db, exports, landing
 from warehouse.build import build_site_items
@@ -49,7 +50,7 @@ def validate(con, scan, run_id, docs) -> pd.DataFrame:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
-    with reading.worker_pool(workers) as pool:
+    with worker_pool(workers) as pool:
         paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool)
     return [str(p) for p in paths]
 
@@ -130,7 +131,7 @@ def _ingest(con, scan, reference, run_id: str, workers: int) -> list:
     by_district: dict[str, list] = {}
     for f in to_read:
         by_district.setdefault(f.district, []).append(f)
-    with reading.worker_pool(min(workers, len(to_read))) as pool:
+    with worker_pool(min(workers, len(to_read))) as pool:
         in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
         reads = reading.submit_reads(pool, scan, in_store_order, reference)
         for district, files in sorted(by_district.items()):

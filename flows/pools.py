@@ -1,0 +1,23 @@
+"""Worker processes for the CPU-bound parts of a run: reading files, writing reports."""
+
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+
+class InlineExecutor(Executor):
+    """Runs each job at submit time: the one-worker case, without a process pool."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def worker_pool(workers: int) -> Executor:
+    """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
+    if workers <= 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
