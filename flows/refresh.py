@@ -92,9 +92,11 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("catalog"):
             steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
         with timer("ingest"):
-            to_read = _ingest(con, scan, reference, run_id, options.workers)
+            rows_dir = landing.rows_dir(options.warehouse)
+            to_read = _ingest(con, scan, reference, run_id, options.workers, rows_dir)
             landing.forget_removed(con, scan.files)
-            con.execute("CHECKPOINT")  # the landed rows, written into the file once
+            landing.refresh_rows_view(con, rows_dir)
+            landing.remove_unlisted_rows_files(con, rows_dir)
         with timer("normalize_match"):
             rows, parts = normalize_and_match(con, reference)
             timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})
@@ -125,15 +127,15 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         con.close()
 
 
-def _ingest(con, scan, reference, run_id: str, workers: int) -> list:
-    """Read the new or changed files in parallel; store them district by district (one task each)."""
-    to_read = landing.files_to_read(con, scan.files)
+def _ingest(con, scan, reference, run_id: str, workers: int, rows_dir: Path) -> list:
+    """Read the new or changed files in parallel; record them district by district (one task each)."""
+    to_read = landing.files_to_read(con, scan.files, rows_dir)
     by_district: dict[str, list] = {}
     for f in to_read:
         by_district.setdefault(f.district, []).append(f)
     with worker_pool(min(workers, len(to_read))) as pool:
         in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
-        reads = reading.submit_reads(pool, scan, in_store_order, reference)
+        reads = reading.submit_reads(pool, scan, in_store_order, reference, rows_dir)
         for district, files in sorted(by_district.items()):
             ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
     return to_read

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import landing
+
 SQL_DIR = Path(__file__).parent / "sql"
-# Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file.
-SCHEMA_VERSION = 1
+# Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file,
+# and add the step that brings a warehouse of the version before up to it to _upgrade.
+SCHEMA_VERSION = 2
 
 
 class WarehouseVersionError(Exception):
@@ -20,32 +23,48 @@ MEMORY_LIMIT = os.environ.get("MULU_DUCKDB_MEMORY_LIMIT", "1GB")
 
 
 def connect(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A connection with the schema and the views applied (idempotent)."""
-    if str(path) != ":memory:":
+    """A connection with the schema and the views applied (idempotent); an older warehouse is
+    upgraded in place. An in-memory warehouse has no rows folder, so nothing can be landed in it."""
+    in_memory = str(path) == ":memory:"
+    if not in_memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    rows_folder = None if in_memory else landing.rows_dir(path)
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")  # it would print into the nightly log
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    # A run commits once per file; checkpointing the WAL into the file each time would write the
+    # A run commits several times; checkpointing the WAL into the file each time would write the
     # rows twice. DuckDB checkpoints when the connection closes at the end of the run.
     con.execute("SET checkpoint_threshold = '1GB'")
-    _check_schema_version(con, path)
+    found = _schema_version(con, path)
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    if found is not None and found < SCHEMA_VERSION:
+        with transaction(con):
+            _upgrade(con, found, rows_folder)
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    landing.refresh_rows_view(con, rows_folder)
     return con
 
 
-def _check_schema_version(con: duckdb.DuckDBPyConnection, path) -> None:
+def _schema_version(con: duckdb.DuckDBPyConnection, path) -> int | None:
+    """The version the warehouse was made with; None for a new one (stamped with the current)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
     con.execute("CREATE TABLE IF NOT EXISTS audit.schema_version (version INTEGER NOT NULL)")
     found = [row[0] for row in con.execute("SELECT version FROM audit.schema_version").fetchall()]
     if not found:
         con.execute("INSERT INTO audit.schema_version VALUES (?)", [SCHEMA_VERSION])
-    elif found[0] != SCHEMA_VERSION:
+        return None
+    if found[0] > SCHEMA_VERSION:
         con.close()
         raise WarehouseVersionError(
-            f"仓库文件 {path} 由另一版本的 mulu 创建（结构版本 {found[0]}，当前 {SCHEMA_VERSION}）。"
-            "请指定新的 --warehouse 文件，或先备份后删除旧文件。")
+            f"仓库文件 {path} 由更新版本的 mulu 创建（结构版本 {found[0]}，当前 {SCHEMA_VERSION}）。"
+            "请升级 mulu，或指定另一个 --warehouse 文件。")
+    return found[0]
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection, found: int, rows_folder: Path | None) -> None:
+    if found < 2:  # landing.rows was a table; its rows move to parquet files in the rows folder
+        landing.move_rows_table_to_files(con, rows_folder)
+    con.execute("UPDATE audit.schema_version SET version = ?", [SCHEMA_VERSION])
 
 
 @contextmanager

@@ -54,7 +54,7 @@ def ingest(data: bytes, source_file: str):
 def picked(result, expected_rows):
     """The result rows restricted to the columns the expectation names."""
     columns = list(expected_rows[0]) if expected_rows else ["row_number"]
-    return result.rows[columns].to_dict("records")
+    return result.rows.select(columns).to_pylist()
 
 
 # --- csv: one table, many encodings and delimiters --------------------------------------------
@@ -202,10 +202,10 @@ def test_landing_rows(data, source_file, expected_rows):
 def test_landing_rows_carry_provenance():
     data = CSV_TABLE.encode("gbk")
     result = ingest(data, "崂山区/目录.csv")
-    assert list(result.rows.columns) == list(LANDING_COLUMNS)
-    assert set(result.rows["district"]) == {DISTRICT}
-    assert set(result.rows["source_file"]) == {"崂山区/目录.csv"}
-    assert set(result.rows["file_sha256"]) == {hashlib.sha256(data).hexdigest()} == {result.file_sha256}
+    assert result.rows.column_names == list(LANDING_COLUMNS)
+    assert set(result.rows["district"].to_pylist()) == {DISTRICT}
+    assert set(result.rows["source_file"].to_pylist()) == {"崂山区/目录.csv"}
+    assert set(result.rows["file_sha256"].to_pylist()) == {hashlib.sha256(data).hexdigest()} == {result.file_sha256}
     assert result.usable
 
 
@@ -233,7 +233,7 @@ def test_findings(data, source_file, rules, row_count):
     assert [f.rule for f in result.findings if f.rule != "column_missing"] == rules
     assert all(f.message for f in result.findings)
     assert len(result.rows) == row_count
-    assert list(result.rows.columns) == list(LANDING_COLUMNS)
+    assert result.rows.column_names == list(LANDING_COLUMNS)
     assert result.usable == (row_count > 0)
 
 
@@ -256,7 +256,7 @@ _BODIES = st.one_of(st.binary(max_size=300), st.text(max_size=120).map(lambda t:
 @given(prefix=_PREFIXES, body=_BODIES, suffix=st.sampled_from([".xlsx", ".xls", ".csv"]))
 def test_any_bytes_end_as_rows_or_findings(prefix, body, suffix):
     result = ingest(prefix + body, "崂山区/沙子口街道/目录" + suffix)
-    assert list(result.rows.columns) == list(LANDING_COLUMNS)
+    assert result.rows.column_names == list(LANDING_COLUMNS)
     assert len(result.rows) > 0 or result.findings
 
 

@@ -12,9 +12,9 @@ CREATE TABLE IF NOT EXISTS landing.files (
     district      VARCHAR NOT NULL,
     file_sha256   VARCHAR NOT NULL,
     size_bytes    BIGINT NOT NULL,
-    status        VARCHAR NOT NULL,     -- loaded: its rows are in landing.rows; rejected: unreadable
+    status        VARCHAR NOT NULL,     -- loaded: this version's rows are in landing.rows; rejected: no rows
     row_count     INTEGER NOT NULL,
-    good_sha256   VARCHAR,              -- sha256 of the version whose rows are in landing.rows
+    good_sha256   VARCHAR,              -- sha256 of the version whose rows are in landing.rows (rows_file)
     read_run_id   VARCHAR NOT NULL,
     read_at       TIMESTAMP NOT NULL
 );
@@ -30,15 +30,8 @@ CREATE TABLE IF NOT EXISTS landing.file_findings (
     message     VARCHAR NOT NULL
 );
 
--- Every cell as text, with provenance; the last good version of each file.
-CREATE TABLE IF NOT EXISTS landing.rows (
-    district VARCHAR, source_file VARCHAR, file_sha256 VARCHAR, sheet VARCHAR, row_number INTEGER,
-    town VARCHAR, community VARCHAR, site_level VARCHAR, seq VARCHAR,
-    item_name VARCHAR, item_code VARCHAR, item_type VARCHAR, item_family VARCHAR, department VARCHAR,
-    legal_basis VARCHAR, exercise_levels VARCHAR, acceptance_conditions VARCHAR, materials VARCHAR,
-    statutory_limit VARCHAR, promised_limit VARCHAR, fee VARCHAR, fee_basis VARCHAR,
-    handling_type VARCHAR, online VARCHAR, proxy VARCHAR, note VARCHAR, extras VARCHAR
-);
+-- landing.rows, every cell as text with provenance, is a view over one parquet file per file
+-- version (the rows folder beside the warehouse); warehouse/landing.py keeps it in step.
 
 -- The master catalog the run matched against (normalized), and the aliases people confirmed.
 CREATE TABLE IF NOT EXISTS core.catalog_items (
@@ -151,3 +144,4 @@ ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_guide BOOLEAN;
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
 ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS stage_seconds VARCHAR;
+ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS rows_file VARCHAR;  -- its parquet in the rows folder
