@@ -21,7 +21,7 @@ from flows import reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, landing
+from warehouse import db, exports, landing, landing_files
 from warehouse.build import build_site_items
 from warehouse.publish import publish
 from warehouse.reference import load_reference
@@ -76,8 +76,6 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
     con = db.connect(options.warehouse)
     run_id = steps.new_run_id()
     timer = steps.StageTimer(logger)
-    # Great Expectations takes seconds to import; let that overlap with reading the files.
-    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
     try:
         with timer("scan"):
             known = frozenset(row[0] for row in con.sql("SELECT source_file FROM landing.files").fetchall())
@@ -92,11 +90,14 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("catalog"):
             steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
         with timer("ingest"):
-            rows_dir = landing.rows_dir(options.warehouse)
+            rows_dir = landing_files.rows_dir(options.warehouse)
             to_read = _ingest(con, scan, reference, run_id, options.workers, rows_dir)
             landing.forget_removed(con, scan.files)
             landing.refresh_rows_view(con, rows_dir)
             landing.remove_unlisted_rows_files(con, rows_dir)
+        # Great Expectations takes seconds to import: let that overlap with normalizing and matching
+        # (not with reading, which keeps every core busy).
+        threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
         with timer("normalize_match"):
             rows, parts = normalize_and_match(con, reference)
             timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})

@@ -141,18 +141,24 @@ def _landing_table(sheets: list[tuple[str | None, SheetTable]], district: str, s
     several times faster than encoding every cell."""
     count = sum(len(table.row_numbers) for _, table in sheets)
     constants = {"district": district, "source_file": source_file, "file_sha256": digest}
+
+    def joined(lists) -> list:
+        lists = list(lists)
+        return lists[0] if len(lists) == 1 else list(itertools.chain.from_iterable(lists))
+
     arrays = []
     for name in LANDING_COLUMNS:
         if name == "row_number":
-            arrays.append(pa.array([n for _, table in sheets for n in table.row_numbers], pa.int32()))
+            arrays.append(pa.array(joined(table.row_numbers for _, table in sheets), pa.int32()))
         elif name in constants:
-            arrays.append(_dictionary_column([constants[name]] * count))
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(np.zeros(count, np.int32)),
+                                                         pa.array([constants[name]], pa.string())))
         elif name == "sheet":
-            arrays.append(_dictionary_column([sheet for sheet, table in sheets for _ in table.row_numbers]))
+            arrays.append(_dictionary_column(joined([sheet] * len(table.row_numbers) for sheet, table in sheets)))
         elif name == "extras":
-            arrays.append(_dictionary_column([v for _, table in sheets for v in table.extras]))
+            arrays.append(_dictionary_column(joined(table.extras for _, table in sheets)))
         else:
-            arrays.append(_dictionary_column([v for _, table in sheets for v in table.columns[name]]))
+            arrays.append(_dictionary_column(joined(table.columns[name] for _, table in sheets)))
     return pa.Table.from_arrays(arrays, schema=LANDING_SCHEMA)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import landing
+from warehouse import landing, landing_files
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file,
@@ -28,7 +28,7 @@ def connect(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
     in_memory = str(path) == ":memory:"
     if not in_memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    rows_folder = None if in_memory else landing.rows_dir(path)
+    rows_folder = None if in_memory else landing_files.rows_dir(path)
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")  # it would print into the nightly log
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")

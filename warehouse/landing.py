@@ -1,9 +1,9 @@
 """Keep the landed rows in step with the inbox, never losing a district's last good rows.
 
 Each file version read keeps its rows as one parquet file in the rows folder beside the warehouse
-(`mulu.duckdb` → `mulu.landing/`). The reader process writes it itself, so rows never travel
-through the warehouse's writer; `landing.files` records which parquet file holds each file's last
-good rows, and the view `landing.rows` reads exactly those.
+(`mulu.duckdb` → `mulu.landing/`). The reader process writes it itself (warehouse/landing_files.py),
+so rows never travel through the warehouse's writer; `landing.files` records which parquet file
+holds each file's last good rows, and the view `landing.rows` reads exactly those.
 
 Rules (see README, "What happens to a bad file"):
 - a file whose sha256 equals the version last read is not read again;
@@ -13,8 +13,6 @@ Rules (see README, "What happens to a bad file"):
   (an emptied folder is more likely an accident than the district withdrawing every item).
 """
 
-import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,9 +21,10 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from transforms.ingest import LANDING_COLUMNS, FileFinding, IngestResult
+from transforms.ingest import LANDING_COLUMNS
+from warehouse.landing_files import LandedFile, rows_file_name
 
-ROWS_DIR_SUFFIX = ".landing"
+FINDING_COLUMNS = ["source_file", "file_sha256", "sheet", "field", "rule", "severity", "message"]
 
 
 @dataclass(frozen=True)
@@ -34,41 +33,6 @@ class InboxFile:
     district: str
     file_sha256: str
     size_bytes: int
-
-
-@dataclass(frozen=True)
-class LandedFile:
-    """One file's reading as its reader process reports it: the rows stay in rows_file."""
-
-    district: str
-    source_file: str
-    file_sha256: str
-    row_count: int
-    rows_file: str | None  # name in the rows folder; None when the file gave no rows
-    findings: list[FileFinding]
-
-
-def rows_dir(warehouse: str | Path) -> Path:
-    """The folder of landed rows that belongs to a warehouse file."""
-    return Path(warehouse).with_suffix(ROWS_DIR_SUFFIX)
-
-
-def rows_file_name(source_file: str, file_sha256: str) -> str:
-    """Named by path and content: a re-read of the same version rewrites the same file."""
-    return hashlib.sha256(f"{source_file}\0{file_sha256}".encode()).hexdigest()[:32] + ".parquet"
-
-
-def write_rows(result: IngestResult, directory: Path) -> LandedFile:
-    """Write a reading's rows as parquet (atomically: a crash leaves no half file). Runs in the reader."""
-    name = None
-    if result.usable:
-        name = rows_file_name(result.source_file, result.file_sha256)
-        directory.mkdir(parents=True, exist_ok=True)
-        partial = directory / f"{name}.{os.getpid()}.partial"
-        pq.write_table(result.rows, partial)
-        os.replace(partial, directory / name)
-    return LandedFile(result.district, result.source_file, result.file_sha256, result.rows.num_rows, name,
-                      result.findings)
 
 
 def files_to_read(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile], directory: Path) -> list[InboxFile]:
@@ -82,37 +46,43 @@ def files_to_read(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile], direct
     return [f for f in inbox if known.get(f.source_file) != f.file_sha256]
 
 
-def store_landed(con: duckdb.DuckDBPyConnection, landed: LandedFile, size_bytes: int, run_id: str) -> None:
-    """Record one file's reading: which rows file is its last good version, and its problems (one
-    transaction)."""
-    previous = con.execute("SELECT good_sha256, rows_file FROM landing.files WHERE source_file = ?",
-                           [landed.source_file]).fetchall()
-    usable = landed.rows_file is not None
-    good_sha256, rows_file = (landed.file_sha256, landed.rows_file) if usable else \
-        (previous[0] if previous else (None, None))
+def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFile, int]], run_id: str) -> None:
+    """Record file readings (each with its size in bytes) in one transaction: which rows file holds
+    each file's last good version, and each file's problems."""
+    if not readings:
+        return
+    paths = [landed.source_file for landed, _ in readings]
+    previous = {source_file: (good_sha256, rows_file) for source_file, good_sha256, rows_file in con.execute(
+        "SELECT source_file, good_sha256, rows_file FROM landing.files WHERE source_file IN (SELECT unnest(?))",
+        [paths]).fetchall()}
+    now = datetime.now()
+    files, findings = [], []
+    for landed, size_bytes in readings:
+        usable = landed.rows_file is not None
+        good_sha256, rows_file = (landed.file_sha256, landed.rows_file) if usable else \
+            previous.get(landed.source_file, (None, None))
+        files.append({"source_file": landed.source_file, "district": landed.district,
+                      "file_sha256": landed.file_sha256, "size_bytes": size_bytes,
+                      "status": "loaded" if usable else "rejected", "row_count": landed.row_count,
+                      "good_sha256": good_sha256, "read_run_id": run_id, "read_at": now, "rows_file": rows_file})
+        findings += [{"source_file": landed.source_file, "file_sha256": landed.file_sha256, "sheet": f.sheet,
+                      "field": f.field, "rule": f.rule, "severity": f.severity, "message": f.message}
+                     for f in landed.findings]
+    con.register("incoming_files", pd.DataFrame(files))
+    con.register("incoming_findings", pd.DataFrame(findings, columns=FINDING_COLUMNS))
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM landing.file_findings WHERE source_file = ?", [landed.source_file])
-        con.execute("DELETE FROM landing.files WHERE source_file = ?", [landed.source_file])
-        con.execute(
-            "INSERT INTO landing.files (source_file, district, file_sha256, size_bytes, status, row_count, "
-            "good_sha256, read_run_id, read_at, rows_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [landed.source_file, landed.district, landed.file_sha256, size_bytes,
-             "loaded" if usable else "rejected", landed.row_count, good_sha256, run_id, datetime.now(), rows_file],
-        )
-        if landed.findings:
-            findings = pd.DataFrame([
-                {"source_file": landed.source_file, "file_sha256": landed.file_sha256, "sheet": f.sheet,
-                 "field": f.field, "rule": f.rule, "severity": f.severity, "message": f.message}
-                for f in landed.findings
-            ])
-            con.register("incoming_findings", findings)
-            con.execute("INSERT INTO landing.file_findings BY NAME SELECT * FROM incoming_findings")
-            con.unregister("incoming_findings")
+        for table in ("landing.file_findings", "landing.files"):
+            con.execute(f"DELETE FROM {table} WHERE source_file IN (SELECT unnest(?))", [paths])
+        con.execute("INSERT INTO landing.files BY NAME SELECT * FROM incoming_files")
+        con.execute("INSERT INTO landing.file_findings BY NAME SELECT * FROM incoming_findings")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("incoming_files")
+        con.unregister("incoming_findings")
 
 
 def forget_removed(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile]) -> list[str]:

@@ -1,0 +1,63 @@
+"""Land one inbox file: read it and write its rows as one parquet file in the rows folder.
+
+Runs in the reader processes, so it imports only what reading needs (no DuckDB, no pandas);
+warehouse/landing.py records the result in the warehouse.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from transforms.ingest import FileFinding, IngestContext, IngestResult, empty_result, ingest_file
+
+ROWS_DIR_SUFFIX = ".landing"
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    """One file's reading as its reader process reports it: the rows stay in rows_file."""
+
+    district: str
+    source_file: str
+    file_sha256: str
+    row_count: int
+    rows_file: str | None  # name in the rows folder; None when the file gave no rows
+    findings: list[FileFinding]
+
+
+def rows_dir(warehouse: str | Path) -> Path:
+    """The folder of landed rows that belongs to a warehouse file (mulu.duckdb → mulu.landing/)."""
+    return Path(warehouse).with_suffix(ROWS_DIR_SUFFIX)
+
+
+def rows_file_name(source_file: str, file_sha256: str) -> str:
+    """Named by path and content: a re-read of the same version rewrites the same file."""
+    return hashlib.sha256(f"{source_file}\0{file_sha256}".encode()).hexdigest()[:32] + ".parquet"
+
+
+def land_file(path: Path, source_file: str, district: str, context: IngestContext, directory: Path) -> LandedFile:
+    """Read one file and write its rows file. A fault while reading becomes a finding, so no single
+    file can stop the night."""
+    data = path.read_bytes()
+    try:
+        result = ingest_file(data, source_file, district, context)
+    except Exception as error:  # a bug or a pathological file: report it, keep the last good rows
+        finding = FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")
+        result = empty_result(district, source_file, hashlib.sha256(data).hexdigest(), [finding])
+    return write_rows(result, directory)
+
+
+def write_rows(result: IngestResult, directory: Path) -> LandedFile:
+    """Write a reading's rows as parquet, atomically: a crash leaves no half-written rows file."""
+    name = None
+    if result.usable:
+        name = rows_file_name(result.source_file, result.file_sha256)
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = directory / f"{name}.{os.getpid()}.partial"
+        pq.write_table(result.rows, partial)
+        os.replace(partial, directory / name)
+    return LandedFile(result.district, result.source_file, result.file_sha256, result.rows.num_rows, name,
+                      result.findings)
