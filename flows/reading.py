@@ -1,27 +1,63 @@
 """Read the inbox's new or changed files in worker processes (each writes its own rows file) and
 record the readings in landing, district by district."""
 
-from concurrent.futures import Executor, Future
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from flows.inbox import InboxScan
-from transforms.ingest import IngestContext
+from transforms.ingest import FileFinding, IngestContext
 from warehouse import landing
 from warehouse.landing import InboxFile
-from warehouse.landing_files import land_file
+from warehouse.landing_files import LandedFile, land_file
 from warehouse.reference import Reference
+
+CRASHED_MESSAGE = "读取文件时读取进程异常退出（文件可能已损坏），本文件未读取，已保留上次成功报送的数据。"
+
+
+@dataclass
+class PendingReads:
+    """The files being read by a pool of reader processes."""
+
+    futures: dict[str, Future]
+    paths: dict[str, Path]
+    context: IngestContext
+    rows_dir: Path
+
+    def landed(self, inbox_file: InboxFile) -> LandedFile:
+        """The file's reading once done. A reader process that died (a crash in a native reader, or
+        killed for memory) breaks the whole pool, so each file it leaves unread is read again alone."""
+        try:
+            return self.futures.pop(inbox_file.source_file).result()
+        except BrokenProcessPool:
+            return land_alone(self.paths[inbox_file.source_file], inbox_file, self.context, self.rows_dir)
 
 
 def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], reference: Reference,
-                 rows_dir: Path) -> dict[str, Future]:
+                 rows_dir: Path) -> PendingReads:
     context = IngestContext(reference.synonyms, reference.towns)
-    return {f.source_file: pool.submit(land_file, scan.paths[f.source_file], f.source_file, f.district, context,
-                                       rows_dir)
-            for f in to_read}
+    paths = {f.source_file: scan.paths[f.source_file] for f in to_read}
+    futures = {f.source_file: pool.submit(land_file, paths[f.source_file], f.source_file, f.district, context,
+                                          rows_dir)
+               for f in to_read}
+    return PendingReads(futures, paths, context, rows_dir)
 
 
-def store_district_files(con, files: list[InboxFile], reads: dict[str, Future], run_id: str) -> int:
+def land_alone(path: Path, inbox_file: InboxFile, context: IngestContext, rows_dir: Path) -> LandedFile:
+    """Read one file in a process of its own; if that dies too, the file becomes a finding."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            return pool.submit(land_file, path, inbox_file.source_file, inbox_file.district, context,
+                               rows_dir).result()
+        except BrokenProcessPool:
+            return LandedFile(inbox_file.district, inbox_file.source_file, inbox_file.file_sha256, 0, None,
+                              [FileFinding("file_unreadable", CRASHED_MESSAGE)])
+
+
+def store_district_files(con, files: list[InboxFile], reads: PendingReads, run_id: str) -> int:
     """Record one district's file readings in landing once they are all done; returns the rows landed."""
-    readings = [(reads.pop(f.source_file).result(), f.size_bytes) for f in files]
+    readings = [(reads.landed(f), f.size_bytes) for f in files]
     landing.store_readings(con, readings, run_id)
     return sum(landed.row_count for landed, _ in readings)

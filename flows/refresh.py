@@ -28,7 +28,7 @@ from warehouse.reference import load_reference
 
 
 @task(cache_policy=NO_CACHE)
-def ingest_district(con, files, reads, run_id) -> int:
+def ingest_district(con, files, reads: reading.PendingReads, run_id) -> int:
     return reading.store_district_files(con, files, reads, run_id)
 
 

@@ -44,7 +44,10 @@ def land_file(path: Path, source_file: str, district: str, context: IngestContex
     data = path.read_bytes()
     try:
         result = ingest_file(data, source_file, district, context)
-    except Exception as error:  # a bug or a pathological file: report it, keep the last good rows
+    except BaseException as error:  # a bug or a pathological file: report it, keep the last good rows
+        # A panic in a Rust reader (calamine) arrives as pyo3's PanicException, a BaseException.
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
         finding = FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")
         result = empty_result(district, source_file, hashlib.sha256(data).hexdigest(), [finding])
     return write_rows(result, directory)
