@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from transforms.ingest import LANDING_COLUMNS
 from warehouse.landing_files import LandedFile, rows_file_name
 
-FINDING_COLUMNS = ["source_file", "file_sha256", "sheet", "field", "rule", "severity", "message"]
+FILE_FINDING_COLUMNS = ["source_file", "file_sha256", "sheet", "field", "rule", "severity", "message"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,13 @@ class InboxFile:
 
 
 def files_to_read(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile], directory: Path) -> list[InboxFile]:
-    """The inbox files whose content differs from the version last read, or whose rows are lost."""
+    """The inbox files whose content differs from the version last read, or whose rows are lost
+    (a loaded file whose rows file is gone is read again)."""
     known = {
         source_file: sha256
         for source_file, sha256, rows_file, status in con.sql(
             "SELECT source_file, file_sha256, rows_file, status FROM landing.files").fetchall()
-        if status != "loaded" or (directory / rows_file).exists()
+        if status == "rejected" or (rows_file is not None and (directory / rows_file).exists())
     }
     return [f for f in inbox if known.get(f.source_file) != f.file_sha256]
 
@@ -69,7 +70,7 @@ def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFi
                       "field": f.field, "rule": f.rule, "severity": f.severity, "message": f.message}
                      for f in landed.findings]
     con.register("incoming_files", pd.DataFrame(files))
-    con.register("incoming_findings", pd.DataFrame(findings, columns=FINDING_COLUMNS))
+    con.register("incoming_findings", pd.DataFrame(findings, columns=FILE_FINDING_COLUMNS))
     con.execute("BEGIN TRANSACTION")
     try:
         for table in ("landing.file_findings", "landing.files"):
@@ -106,15 +107,15 @@ def forget_removed(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile]) -> li
 def refresh_rows_view(con: duckdb.DuckDBPyConnection, directory: Path | None) -> int:
     """Point the view landing.rows at the rows files landing.files lists; returns how many.
 
-    A listed file that has gone missing (someone emptied the rows folder) is unlisted: its inbox
-    file is then read again by the next run (files_to_read), or, if it was a kept last good
-    version, that version is lost and the file's status says so."""
+    A listed file that has gone missing (someone emptied the rows folder) is unlisted: a loaded
+    file is then read again (files_to_read); a rejected file's kept last good version is lost, and
+    `submissions` no longer says it is in use."""
     listed = [r[0] for r in con.sql("SELECT DISTINCT rows_file FROM landing.files WHERE rows_file IS NOT NULL "
                                     "ORDER BY 1").fetchall()]
     missing = [name for name in listed if directory is None or not (directory / name).exists()]
     if missing:
-        con.execute("UPDATE landing.files SET rows_file = NULL, good_sha256 = NULL, row_count = 0, "
-                    "status = 'rejected' WHERE rows_file IN (SELECT unnest(?::VARCHAR[]))", [missing])
+        con.execute("UPDATE landing.files SET rows_file = NULL, good_sha256 = NULL "
+                    "WHERE rows_file IN (SELECT unnest(?::VARCHAR[]))", [missing])
     paths = [(directory / name).resolve() for name in listed if name not in missing]
     columns = ", ".join(LANDING_COLUMNS)
     if paths:

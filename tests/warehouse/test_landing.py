@@ -123,13 +123,23 @@ def test_a_removed_file_drops_its_rows_unless_its_district_folder_is_empty(wareh
 
 
 def test_lost_rows_files_are_read_again(warehouse, inbox, tmp_path):
-    files = _land(warehouse, inbox, {"崂山区/a.csv": CSV_HEADER + "高龄津贴,1,公共服务\n"})
+    files = _land(warehouse, inbox, {"崂山区/a.csv": CSV_HEADER + "高龄津贴,1,公共服务\n",
+                                     "崂山区/b.csv": CSV_HEADER + "临时救助,2,公共服务\n"})
+    _land(warehouse, inbox, {"崂山区/b.csv": "甲,乙\n1,2\n"})  # b rejected: its first version's rows kept
+    warehouse.close()
     directory = rows_dir(tmp_path / "mulu.duckdb")
-    for path in directory.iterdir():
+    for path in directory.iterdir():  # someone empties the rows folder
         path.unlink()
-    assert landing.files_to_read(warehouse, files, directory) == files
-    assert landing.refresh_rows_view(warehouse, directory) == 0
-    assert _names(warehouse) == []
+
+    con = db.connect(tmp_path / "mulu.duckdb")  # as the next run does, before it looks for files to read
+    assert _names(con) == []
+    assert [f.source_file for f in landing.files_to_read(con, files, directory)] == ["崂山区/a.csv", "崂山区/b.csv"]
+    b_now = InboxFile("崂山区/b.csv", "崂山区", con.sql(
+        "SELECT file_sha256 FROM landing.files WHERE source_file = '崂山区/b.csv'").fetchall()[0][0], 1)
+    assert landing.files_to_read(con, [b_now], directory) == [], "the rejected version is not read again"
+    assert con.sql("SELECT source_file, status, using_previous_version FROM submissions ORDER BY 1").fetchall() == [
+        ("崂山区/a.csv", "loaded", False), ("崂山区/b.csv", "rejected", False)]
+    con.close()
 
 
 def test_leftovers_of_a_crashed_run_are_removed(warehouse, inbox, tmp_path):
