@@ -41,7 +41,12 @@ def rows_file_name(source_file: str, file_sha256: str) -> str:
 def land_file(path: Path, source_file: str, district: str, context: IngestContext, directory: Path) -> LandedFile:
     """Read one file and write its rows file. A fault while reading becomes a finding, so no single
     file can stop the night."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # moved or deleted since the inbox was scanned, or unreadable on disk
+        finding = FileFinding("file_unreadable", f"无法打开文件（{type(error).__name__}），可能已被移动或删除，"
+                                                 "已保留上次成功报送的数据。")
+        return write_rows(empty_result(district, source_file, "", [finding]), directory)
     try:
         result = ingest_file(data, source_file, district, context)
     except BaseException as error:  # a bug or a pathological file: report it, keep the last good rows

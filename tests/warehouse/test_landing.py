@@ -151,6 +151,12 @@ def test_leftovers_of_a_crashed_run_are_removed(warehouse, inbox, tmp_path):
     assert _names(warehouse) == [("崂山区/a.csv", "高龄津贴")]
 
 
+def test_a_file_gone_since_the_scan_is_a_finding(tmp_path):
+    landed = land_file(tmp_path / "gone.csv", "崂山区/gone.csv", "崂山区", context(), tmp_path / "rows")
+    assert (landed.row_count, landed.rows_file) == (0, None)
+    assert [f.rule for f in landed.findings] == ["file_unreadable"] and "移动或删除" in landed.findings[0].message
+
+
 def test_an_in_memory_warehouse_has_an_empty_landing_view():
     con = db.connect(":memory:")
     assert con.sql("SELECT count(*) FROM landing.rows").fetchall() == [(0,)]
