@@ -20,4 +20,9 @@ def worker_pool(workers: int) -> Executor:
     """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
     if workers <= 1:
         return InlineExecutor()
+    return process_pool(workers)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Always separate processes, even one (spawned: no state inherited from a busy parent)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))

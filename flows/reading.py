@@ -1,13 +1,13 @@
 """Read the inbox's new or changed files in worker processes (each writes its own rows file) and
 record the readings in landing, district by district."""
 
-import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.inbox import InboxScan
+from flows.pools import process_pool
 from transforms.ingest import FileFinding, IngestContext
 from warehouse import landing
 from warehouse.landing import InboxFile
@@ -47,7 +47,7 @@ def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], refe
 
 def land_alone(path: Path, inbox_file: InboxFile, context: IngestContext, rows_dir: Path) -> LandedFile:
     """Read one file in a process of its own; if that dies too, the file becomes a finding."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(1) as pool:
         try:
             return pool.submit(land_file, path, inbox_file.source_file, inbox_file.district, context,
                                rows_dir).result()

@@ -15,6 +15,7 @@ import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
 from warehouse.report_html import district_report_html
+from warehouse.sql_literal import path_literal
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
 # Column headers of the published list: the element labels, and a few words of its own.
@@ -66,11 +67,6 @@ def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int
         sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
 
 
-def _sql_path(path: Path) -> str:
-    """A path as a SQL string literal (COPY … TO takes no parameters)."""
-    return "'" + path.as_posix().replace("'", "''") + "'"
-
-
 def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path) -> list[Path]:
     """xlsx (one sheet per level), csv (UTF-8 with BOM) and parquet of one version, atomically."""
     out_dir = Path(out_dir)
@@ -90,10 +86,10 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     people.to_csv(tmp / f"{stem}.csv", index=False, encoding="utf-8-sig")
     con.execute(
         f"COPY (SELECT * FROM published.catalog_items WHERE version = {int(version)} "
-        f"ORDER BY site_level DESC, catalog_code) TO {_sql_path(tmp / f'{stem}.parquet')} (FORMAT parquet)")
+        f"ORDER BY site_level DESC, catalog_code) TO {path_literal(tmp / f'{stem}.parquet')} (FORMAT parquet)")
     con.execute(
         f"COPY (SELECT * FROM published.site_items ORDER BY district, source_file, sheet, row_number) "
-        f"TO {_sql_path(tmp / f'便民服务站点事项_v{version}.parquet')} (FORMAT parquet)")
+        f"TO {path_literal(tmp / f'便民服务站点事项_v{version}.parquet')} (FORMAT parquet)")
     final = out_dir / "versions" / f"v{version:04d}"
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(final, ignore_errors=True)

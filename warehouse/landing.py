@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from transforms.ingest import LANDING_COLUMNS
 from warehouse.landing_files import LandedFile, rows_file_name
+from warehouse.sql_literal import path_literal
 
 FILE_FINDING_COLUMNS = ["source_file", "file_sha256", "sheet", "field", "rule", "severity", "message"]
 
@@ -119,7 +120,7 @@ def refresh_rows_view(con: duckdb.DuckDBPyConnection, directory: Path | None) ->
     paths = [(directory / name).resolve() for name in listed if name not in missing]
     columns = ", ".join(LANDING_COLUMNS)
     if paths:
-        files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in paths)
+        files = ", ".join(map(path_literal, paths))
         source = f"SELECT {columns} FROM read_parquet([{files}])"
     else:
         nulls = ", ".join(f"NULL::{'INTEGER' if c == 'row_number' else 'VARCHAR'} AS {c}" for c in LANDING_COLUMNS)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from transforms.ingest import FileFinding, IngestContext, IngestResult, empty_result, ingest_file
+from transforms.ingest import FileFinding, IngestContext, IngestResult, empty_result, ingest_file, sha256
 
 ROWS_DIR_SUFFIX = ".landing"
 
@@ -54,7 +54,7 @@ def land_file(path: Path, source_file: str, district: str, context: IngestContex
         if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
             raise  # KeyboardInterrupt, SystemExit
         finding = FileFinding("file_unreadable", f"读取文件时出错（{type(error).__name__}），已保留上次成功报送的数据。")
-        result = empty_result(district, source_file, hashlib.sha256(data).hexdigest(), [finding])
+        result = empty_result(district, source_file, sha256(data), [finding])
     return write_rows(result, directory)
 
 

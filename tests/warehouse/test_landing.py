@@ -1,6 +1,7 @@
 """Landing: rows files written by the readers, recorded in landing.files, read through the view
 landing.rows — replaced, kept, dropped and upgraded by the rules in warehouse/landing.py."""
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "files"
 CSV_HEADER = "事项名称,事项编码,事项类型\n"
 
 
+@functools.cache
 def context() -> IngestContext:
     return IngestContext(load_reference().synonyms, {"崂山区": ["沙子口街道", "王哥庄街道"]})
 
@@ -43,8 +45,7 @@ def _write(inbox: Path, source_file: str, text: str) -> Path:
 
 def _land(con, inbox: Path, files: dict[str, str], run_id: str = "run") -> list[InboxFile]:
     """Write the files into the inbox, read and record them as a run does; the inbox's files."""
-    directory = rows_dir(con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
-                         .fetchall()[0][0])
+    directory = _rows_dir(con)
     inbox_files, readings = [], []
     for source_file, text in files.items():
         path = _write(inbox, source_file, text)
@@ -61,9 +62,13 @@ def _names(con) -> list[tuple]:
     return con.sql("SELECT source_file, item_name FROM landing.rows ORDER BY source_file, row_number").fetchall()
 
 
+def _rows_dir(con) -> Path:
+    [(path,)] = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return rows_dir(path)
+
+
 def _rows_files(con) -> set[str]:
-    path = con.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
-    return {p.name for p in rows_dir(path).iterdir()}
+    return {p.name for p in _rows_dir(con).iterdir()}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))

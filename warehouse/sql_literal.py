@@ -1,0 +1,8 @@
+"""Values written into SQL text, where DuckDB takes no parameters (COPY … TO, read_parquet in a view)."""
+
+from pathlib import Path
+
+
+def path_literal(path: Path) -> str:
+    """A path as a SQL string literal."""
+    return "'" + Path(path).as_posix().replace("'", "''") + "'"
