@@ -22,6 +22,9 @@ COMMANDS = {
                "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三"),
     "serve": ("Serve nightly_refresh as a deployment, scheduled daily at 02:00 Asia/Shanghai (needs a Prefect server).",
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
+    "init": ("Write editable copies of the bundled reference data (districts, towns, aliases, header words, "
+             "vocabularies, code patterns) into a folder for --reference.",
+             "mulu init data/reference\n  mulu refresh --reference data/reference --catalog 目录.xlsx"),
 }
 
 
@@ -39,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
         p.add_argument("--out", default=str(DATA / "out"), help="folder for published files and reports")
         p.add_argument("--allow-shrink", action="store_true", help="publish even if the catalog shrinks by >10%%")
+        p.add_argument("--reference", default=None,
+                       help="reference folder (mulu init): its files replace the bundled ones; "
+                            "a catalog.csv/xlsx in it is the catalog when --catalog is not given")
     parsers["refresh"].add_argument("--force", action="store_true", help="run even when nothing changed")
     review = parsers["review"]
     review.add_argument("action", choices=["export", "import"], help="export the queue, or import decisions")
@@ -52,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")
         p.add_argument("--seed", type=int, default=20200709, help="random seed (same seed, same files)")
     parsers["sample"].add_argument("--out", default=str(DATA / "sample"), help="folder to write into")
+    parsers["init"].add_argument("dir", help="folder to write the reference files into (existing files are kept)")
     parsers["demo"].add_argument("--dir", default=str(DATA / "demo"), help="folder for the demo's sample, warehouse and output")
     return parser
 
@@ -86,17 +93,19 @@ def _refresh(args) -> int:
     from flows.refresh import nightly_refresh
     from flows.steps import preflight
 
-    preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None)
+    reference = Path(args.reference) if args.reference else None
+    preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference)
 
     summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
-                              out=args.out, allow_shrink=args.allow_shrink, force=args.force)
+                              out=args.out, allow_shrink=args.allow_shrink, force=args.force,
+                              reference=args.reference)
     return _report(summary)
 
 
 def _report(summary: dict) -> int:
     status = summary["status"]
     words = {"published": "已发布", "unchanged": "无变化，已跳过", "blocked": "未通过发布审核，保留上一版本"}
-    print(f"运行 {summary['run_id']}：{words.get(status, status)}；目录版本 v{summary['version']}；"
+    print(f"运行 {summary['run_id']}：{words.get(status, status)}；目录版本 {_version(summary)}；"
           f"读取文件 {summary['files_read']} 个，未变跳过 {summary['files_skipped']} 个；事项行 {summary['rows_total']}")
     if summary["rows_total"]:
         share = summary["rows_matched"] / summary["rows_total"]
@@ -107,6 +116,10 @@ def _report(summary: dict) -> int:
     for path in summary["outputs"]:
         print(f"  输出：{path}")
     return 3 if status == "blocked" else 0
+
+
+def _version(summary: dict) -> str:
+    return f"v{summary['version']}" if summary["version"] is not None else "尚无"
 
 
 def _sample(args) -> int:
@@ -150,6 +163,18 @@ def _review(args) -> int:
     return 0
 
 
+def _init(args) -> int:
+    from warehouse.reference import init_reference
+
+    written, kept = init_reference(Path(args.dir))
+    for path in written:
+        print(f"已写入：{path}")
+    for path in kept:
+        print(f"已存在，未覆盖：{path}")
+    print(f"编辑这些文件后运行：mulu refresh --reference {args.dir} --catalog 目录文件")
+    return 0
+
+
 def _serve(args) -> int:
     from flows.schedule import serve_nightly
 
@@ -157,7 +182,8 @@ def _serve(args) -> int:
     return 0
 
 
-COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve}
+COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
+                     "init": _init}
 
 if __name__ == "__main__":
     sys.exit(main())

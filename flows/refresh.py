@@ -24,7 +24,7 @@ from flows.steps import RefreshOptions, RunSummary
 from warehouse import db, exports, landing, landing_files
 from warehouse.build import build_site_items
 from warehouse.publish import publish
-from warehouse.reference import load_reference
+from warehouse.reference import catalog_path, load_reference
 
 
 @task(cache_policy=NO_CACHE)
@@ -51,28 +51,28 @@ def validate(con, scan, run_id, docs) -> pd.DataFrame:
 def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
     with worker_pool(workers) as pool:
-        paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool)
+        paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool,
+                                                con.sql("SELECT * FROM core.catalog_findings").df())
     return [str(p) for p in paths]
 
 
 @flow(name="nightly_refresh", log_prints=True)
 def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, warehouse: str = "data/mulu.duckdb",
-                    out: str = "data/out", allow_shrink: bool = False, force: bool = False) -> dict:
+                    out: str = "data/out", allow_shrink: bool = False, force: bool = False,
+                    reference: str | None = None) -> dict:
     """One refresh of the 指导目录清单 from the districts' inbox."""
     logger = get_run_logger()
     options = RefreshOptions(Path(inbox), Path(catalog) if catalog else None, Path(warehouse), Path(out),
-                             None if allow_shrink else 0.10, force)
+                             None if allow_shrink else 0.10, force, reference=Path(reference) if reference else None)
     summary = run_refresh(options, logger)
     create_markdown_artifact(key="nightly-refresh", markdown=_markdown(summary), description="mulu run summary")
     return summary.__dict__
 
 
 def run_refresh(options: RefreshOptions, logger) -> RunSummary:
-    from warehouse.reference import CATALOG_SEED, SEEDS_DIR
-
-    reference = load_reference()
-    catalog_path = options.catalog or CATALOG_SEED
-    catalog_bytes = catalog_path.read_bytes()
+    reference = load_reference(options.reference)
+    catalog_file = catalog_path(options.catalog, options.reference)
+    catalog_bytes = catalog_file.read_bytes()
     con = db.connect(options.warehouse)
     run_id = steps.new_run_id()
     timer = steps.StageTimer(logger)
@@ -80,7 +80,7 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("scan"):
             known = frozenset(row[0] for row in con.sql("SELECT source_file FROM landing.files").fetchall())
             scan = scan_inbox(options.inbox, reference.districts, known)
-            fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, SEEDS_DIR, con, options)
+            fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, reference, con, options)
         con.execute("INSERT INTO audit.runs (run_id, started_at, status, inputs_sha256) VALUES (?, ?, 'running', ?)",
                     [run_id, datetime.now(), fingerprint])
         if not options.force and fingerprint == steps.last_fingerprint(con):
@@ -88,7 +88,7 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
             summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
             return _finish(con, summary, timer)
         with timer("catalog"):
-            steps.prepare_catalog(con, catalog_bytes, catalog_path.name, reference)
+            steps.prepare_catalog(con, catalog_bytes, catalog_file.name, reference)
         with timer("ingest"):
             rows_dir = landing_files.rows_dir(options.warehouse)
             to_read = _ingest(con, scan, reference, run_id, options.workers, rows_dir)

@@ -24,6 +24,7 @@ def deployment_parameters(args) -> dict:
         "warehouse": str(Path(args.warehouse).resolve()),
         "out": str(Path(args.out).resolve()),
         "allow_shrink": bool(args.allow_shrink),
+        "reference": str(Path(args.reference).resolve()) if args.reference else None,
     }
 
 

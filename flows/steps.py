@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.rules import ONLINE_SHARE, ROW_RULES, SITE_RULES, publish_rules
+from expectations.rules import CODE_HINT_RULES, ONLINE_SHARE, ROW_RULES, SITE_RULES, publish_rules
 from expectations.runner import run_rules
 from flows.inbox import InboxScan
 from transforms.fields import CONFORMANCE_ELEMENTS
@@ -24,18 +24,19 @@ from warehouse.reference import Reference
 
 PIPELINE_VERSION = "2"  # bump when a change must make every night's input count as new
 FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "rule", "severity",
-                   "message", "value", "hint", "catalog_code"]
+                   "message", "value", "standard_value", "hint", "catalog_code"]
 
 
 @dataclass
 class RefreshOptions:
     inbox: Path
-    catalog: Path | None  # None: the bundled seed
+    catalog: Path | None  # None: the reference folder's catalog, else the bundled seed
     warehouse: Path
     out: Path
     max_shrink: float | None = 0.10  # None: --allow-shrink
     force: bool = False
     workers: int = min(os.cpu_count() or 1, 4)  # processes reading files and writing reports
+    reference: Path | None = None  # a reference folder (mulu init); None: the bundled seeds
 
 
 @dataclass
@@ -77,7 +78,7 @@ def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S%f")
 
 
-def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, seeds_dir: Path,
+def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, reference: Reference,
                        con: duckdb.DuckDBPyConnection, options: RefreshOptions) -> str:
     """Everything a run's result depends on; equal fingerprints mean nothing to do.
 
@@ -86,8 +87,8 @@ def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, seeds_dir: Path,
     for f in sorted(scan.files, key=lambda f: f.source_file):
         digest.update(f"{f.source_file}\0{f.file_sha256}\n".encode())
     digest.update(hashlib.sha256(catalog_bytes).digest())
-    for path in sorted(Path(seeds_dir).glob("*.csv")):
-        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    for name, path in sorted(reference.files.items()):
+        digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
     decisions = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.review_decisions").fetchall()
     digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION)).encode())
     return digest.hexdigest()
@@ -98,21 +99,28 @@ def last_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
                        "ORDER BY started_at DESC LIMIT 1")
 
 
-def preflight(inbox: Path, catalog: Path | None) -> None:
-    """Fail fast, before any work, on configuration a run cannot use; every problem listed at once."""
-    from transforms.catalog import check_catalog, read_catalog
-    from warehouse.reference import CATALOG_SEED, ReferenceError, load_reference
+def preflight(inbox: Path, catalog: Path | None, reference_dir: Path | None = None) -> None:
+    """Fail fast, before any work, on configuration a run cannot use; every problem listed at once.
+    A catalog's own problems are findings, not a refusal: only one in which no item can be
+    identified stops the night."""
+    from warehouse.catalog_store import read_checked_catalog
+    from warehouse.reference import ReferenceError, catalog_path, load_reference
 
     problems = []
     if not Path(inbox).is_dir():
         problems.append(f"收件箱文件夹不存在：{inbox}")
-    catalog_path = Path(catalog) if catalog else CATALOG_SEED
-    if not catalog_path.is_file():
-        problems.append(f"目录文件不存在：{catalog_path}")
-    reference = load_reference()  # raises ReferenceError listing the seeds' problems
-    if catalog_path.is_file():
-        raw, read_problems = read_catalog(catalog_path.read_bytes(), catalog_path.name, reference.synonyms)
-        problems += read_problems or [f"{catalog_path.name}：{p}" for p in check_catalog(raw, reference.code_patterns)]
+    path = catalog_path(catalog, reference_dir)
+    if not path.is_file():
+        problems.append(f"目录文件不存在：{path}")
+    try:
+        reference = load_reference(reference_dir)
+    except ReferenceError as error:
+        raise ReferenceError(problems + error.problems) from None
+    if path.is_file():
+        try:
+            read_checked_catalog(path.read_bytes(), path.name, reference)
+        except ReferenceError as error:
+            problems += error.problems
     if problems:
         raise ReferenceError(problems)
 
@@ -132,6 +140,9 @@ def validate_rows(con, docs=None) -> pd.DataFrame:
     failures = failures.rename(columns={"row_id": "item_id"})
     context = checks.finding_context(con, failures)
     findings = failures.merge(context, on=["item_id", "field"], how="left")
+    # Where the row's item is known, a code finding's hint gives the catalog's code.
+    with_code = findings["rule"].isin(CODE_HINT_RULES) & findings["catalog_code"].notna()
+    findings.loc[with_code, "hint"] = "目录中该事项的编码为" + findings.loc[with_code, "catalog_code"].astype(str)
     return findings.reindex(columns=FINDING_COLUMNS)
 
 

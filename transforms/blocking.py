@@ -33,10 +33,10 @@ class BigramBlocker:
             found = {i for g in grams for i in self.common.get(g, ())}
         return sorted(found)
 
-    def top3(self, key: str, cutoff: float) -> list[tuple[int, float]]:
-        """The best three (catalog index, score) at or above the cutoff, best first."""
+    def top(self, key: str, cutoff: float, limit: int = 3) -> list[tuple[int, float]]:
+        """The best (index, score) pairs at or above the cutoff, best first."""
         ids = self.candidates(key)
         if not ids:
             return []
-        hits = process.extract(key, [self.keys[i] for i in ids], scorer=fuzz.ratio, limit=3, score_cutoff=cutoff)
+        hits = process.extract(key, [self.keys[i] for i in ids], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [(ids[position], float(round(score))) for _, score, position in hits]

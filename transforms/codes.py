@@ -63,15 +63,51 @@ class CodePatterns:
         return cls(local=local_compiled, **compiled)  # type: ignore[arg-type]
 
 
+    def with_shapes(self, shapes: list[str]) -> "CodePatterns":
+        """These patterns and the given code shapes (learned from a catalog) as local formats."""
+        return CodePatterns(self.basic, self.implementation, self.business, self.restorable,
+                            self.local + tuple(re.compile(s, re.ASCII) for s in shapes))
+
+
 DEFAULT_PATTERNS = CodePatterns.from_strings()
+MAX_LEARNED_SHAPES = 30
+_RUNS = re.compile(r"\d+|[A-Z]+|[^\dA-Z]+")
+
+
+def code_shape(key: str) -> str:
+    """The shape of a code key as a regex: 511A0143700000 → \\d{3}[A-Z]\\d{10}."""
+    parts = []
+    for run in _RUNS.findall(key):
+        if run[0].isdigit():
+            parts.append(rf"\d{{{len(run)}}}")
+        elif "A" <= run[0] <= "Z":
+            parts.append(f"[A-Z]{{{len(run)}}}")
+        else:
+            parts.append(re.escape(run))
+    return "".join(parts)
+
+
+def learned_shapes(keys, patterns: "CodePatterns") -> list[str]:
+    """Shapes of a catalog's codes that the configured patterns do not know, most common first."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        if key and not _classify(key, patterns)[0] and not _is_local(key, patterns):
+            shape = code_shape(key)
+            counts[shape] = counts.get(shape, 0) + 1
+    return sorted(counts, key=lambda s: -counts[s])[:MAX_LEARNED_SHAPES]
 
 
 @dataclass(frozen=True)
 class CodeParts:
     text: str  # cleaned code
-    kind: str  # basic | implementation | business | local | empty | invalid
+    kind: str  # basic | implementation | business | local | empty | unknown (a shape no pattern knows)
     basic_code: str = ""  # the 12-char 基本编码, when there is one
     issue: str = ""  # excel_scientific[_restored] | leading_zeros_restored | wrong_length | unrecognized
+
+    @property
+    def key(self) -> str:
+        """The form codes are compared in: no separators (a local code keeps its dashes in text)."""
+        return code_key(self.text)
 
 
 _SPACES = re.compile(r"\s+")
@@ -79,6 +115,11 @@ _DASHES = re.compile("[‐‑‒–—―−﹣－~～]")
 _SEPARATORS = re.compile(r"[-_.·/]")
 _SCIENTIFIC = re.compile(r"(\d+)(?:\.(\d*))?E\+?(\d{1,2})", re.ASCII)
 _FLOAT_SUFFIX = re.compile(r"(\d+)\.0+", re.ASCII)
+
+
+def code_key(text: str) -> str:
+    """A cleaned code without separators: 3701-0001 and 37010001 are one code."""
+    return _SEPARATORS.sub("", text or "")
 
 
 def _from_scientific(digits: str, fraction: str, exponent: int) -> str | None:
@@ -106,13 +147,20 @@ def _is_local(s: str, patterns: CodePatterns) -> bool:
     return any(p.fullmatch(s) for p in patterns.local)
 
 
-def normalize_code(value, patterns: CodePatterns = DEFAULT_PATTERNS) -> CodeParts:
-    """Classify one code cell; never raises. Local formats are tried before dashes are dropped."""
-    # A leading ' is Excel's "keep as text" mark (typed or exported before a long number).
+def code_text(value) -> str:
+    """A code cell as text to keep: NFKC, no spaces, no Excel text mark ', upper case, one dash."""
     s = _SPACES.sub("", clean_text(value)).lstrip("'`").upper()
+    return _DASHES.sub("-", s)
+
+
+def normalize_code(value, patterns: CodePatterns = DEFAULT_PATTERNS) -> CodeParts:
+    """Classify one code cell; never raises, never rejects: a code of no known shape is 'unknown'
+    and still identifies an item when the catalog has it. Local formats are tried before dashes
+    are dropped."""
+    # A leading ' is Excel's "keep as text" mark (typed or exported before a long number).
+    s = code_text(value)
     if not s:
         return CodeParts("", "empty")
-    s = _DASHES.sub("-", s)
     if _is_local(s, patterns):
         return CodeParts(s, "local")
 
@@ -120,7 +168,7 @@ def normalize_code(value, patterns: CodePatterns = DEFAULT_PATTERNS) -> CodePart
     if m := _SCIENTIFIC.fullmatch(s):
         exact = _from_scientific(m[1], m[2] or "", int(m[3]))
         if exact is None:
-            return CodeParts(s, "invalid", issue="excel_scientific")
+            return CodeParts(s, "unknown", issue="excel_scientific")
         s, issue = exact, "excel_scientific_restored"
     elif m := _FLOAT_SUFFIX.fullmatch(s):
         s = m[1]
@@ -137,7 +185,7 @@ def normalize_code(value, patterns: CodePatterns = DEFAULT_PATTERNS) -> CodePart
         if patterns.restorable.fullmatch(padded) and patterns.basic.fullmatch(padded):
             return CodeParts(padded, "basic", padded, "leading_zeros_restored")
     fallback = "wrong_length" if all_digits else "unrecognized"
-    return CodeParts(compact, "invalid", issue=issue or fallback)
+    return CodeParts(compact, "unknown", issue=issue or fallback)
 
 
 def type_segment(basic_code: str) -> str:

@@ -12,7 +12,7 @@ class Duration:
     unit: str = ""  # 工作日 | 自然日 | "" (unknown)
     immediate: bool = False
     note: str = ""
-    issue: str = ""  # empty | unit_missing | not_applicable | unparsed
+    issue: str = ""  # empty | unit_missing | not_applicable | unparsed | negative | zero_with_unit | absurd
 
 
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -40,6 +40,10 @@ _UNIT_DAYS = {
     "小时": (1 / 24, "自然日"),
 }
 _CONVERTED_UNITS = {"月", "周", "星期", "小时"}
+# A unit written in brackets after the number: "20(工作日)" (real published lists write it so).
+_BRACKETED_UNIT = re.compile(rf"^({_NUMBER})\(({_UNITS})\)(.*)$")
+_NEGATIVE = re.compile(r"^[-−﹣－负]\s*\d")
+MAX_PLAUSIBLE_DAYS = 1000  # beyond this a limit is a typing error (9999个工作日)
 
 
 def _chinese_number(s: str) -> float | None:
@@ -79,6 +83,33 @@ def parse_duration(value) -> Duration:
         return Duration(None, issue="empty")
     if text in _NOT_APPLICABLE:
         return Duration(None, issue="not_applicable")
+    if _NEGATIVE.match(text):
+        return Duration(None, note=text, issue="negative")
+    if m := _BRACKETED_UNIT.match(text):
+        text = f"{m[1]}{m[2]}{m[3]}"
+    parsed = _parse(text)
+    if parsed.days is not None and parsed.days > MAX_PLAUSIBLE_DAYS:
+        return Duration(None, parsed.unit, note=text, issue="absurd")
+    if parsed.days == 0 and parsed.unit and not parsed.immediate_word:
+        return Duration(None, parsed.unit, note=text, issue="zero_with_unit")
+    return parsed.duration
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    duration: Duration
+    immediate_word: bool = False  # 即办, 当场 … (not a number 0)
+
+    @property
+    def days(self):
+        return self.duration.days
+
+    @property
+    def unit(self):
+        return self.duration.unit
+
+
+def _parse(text: str) -> _Parsed:
 
     bracket_note = _join_notes(*(m.strip() for m in _BRACKETED.findall(text)))
     core = _BRACKETED.sub("", text)
@@ -86,25 +117,21 @@ def parse_duration(value) -> Duration:
     m = _AMOUNT.search(core)
     if m is None:
         if _IMMEDIATE.search(core):
-            return Duration(0.0, immediate=True, note=bracket_note)
+            return _Parsed(Duration(0.0, immediate=True, note=bracket_note), immediate_word=True)
         if _SAME_DAY.search(core):
-            return Duration(1.0, "工作日", note=text)
+            return _Parsed(Duration(1.0, "工作日", note=text))
         if _BARE_NUMBER.fullmatch(core):
             days = float(core)
-            return Duration(days, immediate=days == 0, note=bracket_note, issue="unit_missing")
-        return Duration(None, note=bracket_note, issue="unparsed")
+            return _Parsed(Duration(days, immediate=days == 0, note=bracket_note, issue="unit_missing"))
+        return _Parsed(Duration(None, note=bracket_note, issue="unparsed"))
 
     low, high, unit_word = m[1], m[2], m[3].lstrip("个")
     number = _number(high or low)
     if number is None:
-        return Duration(None, note=bracket_note, issue="unparsed")
+        return _Parsed(Duration(None, note=bracket_note, issue="unparsed"))
     factor, unit = _UNIT_DAYS[unit_word]
     days = round(number * factor, 4)
     conversion = m[0] if unit_word in _CONVERTED_UNITS or high else ""
     rest = _FILLER.sub("", core[m.end() :])
-    return Duration(
-        days,
-        unit,
-        immediate=days == 0,
-        note=_join_notes(conversion, bracket_note, rest),
-    )
+    return _Parsed(Duration(days, unit, immediate=days == 0, note=_join_notes(conversion, bracket_note, rest)),
+                   immediate_word=bool(_IMMEDIATE.search(core)))

@@ -1,78 +1,52 @@
-"""Match distinct (name key, code) pairs to the catalog: code → exact name → alias → fuzzy.
+"""Match distinct (name, code) pairs to the user's catalog: code → exact name → alias → family → noise.
 
-Precision first: a fuzzy match is accepted only with a high score, a clear margin over the
-runner-up, and the same situation and number words (燃气经营许可证变更 is never 燃气经营许可证注销).
+Precision first: nothing is accepted on a guess that may change the meaning. A name is accepted
+when it is the catalog's name (brackets aside that the catalog does not use to tell siblings
+apart: transforms/catalog_index.py), a registered alias of an item in the catalog, or differs from
+one only by noise (transforms/name_noise.py). A code is accepted when its item's name agrees.
 Everything else goes to people with its top candidates. Runs once per distinct pair, never per row.
 """
 
 import json
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from transforms.blocking import BigramBlocker
-from transforms.names import normalize_name
+from transforms.catalog_index import CatalogIndex
+from transforms.name_identity import NameIdentity, describe, identity_of
+from transforms.name_noise import noise_difference
 
 # match_method values of an accepted match; 'review' (waiting for people) and 'none' are not.
 ACCEPTED_METHODS = ("code", "name", "alias", "fuzzy", "reviewed")
-
-# Words that make two otherwise similar names different items.
-GUARD_WORDS = (
-    "新办", "设立", "变更", "延续", "补办", "补发", "换发", "换证", "注销", "撤销", "迁入", "迁出",
-    "首次", "遗失", "增项", "减项", "申领", "认定", "登记", "发放", "审批", "审核", "备案", "确认",
-)
-_NUMBERS = re.compile(r"[0-9一二三四五六七八九十两]+")
-_LEVEL_NOISE = re.compile("行使|权限|实施|办理|事权")
+NAME_COLUMNS = ("name_key", "name_situations", "name_qualifier", "name_notes", "name_guide")
+FUZZY_CANDIDATES = 5  # cores looked at for a noise-only difference
+OUTPUT_COLUMNS = ("review_key", "catalog_code", "match_method", "match_score", "runner_up_code", "runner_up_score",
+                  "candidates", "evidence", "coded_item", "code_repair")
 
 
 @dataclass(frozen=True)
 class MatchSettings:
-    auto_accept_score: float = 90.0
-    auto_accept_margin: float = 6.0
-    review_score: float = 55.0
+    review_score: float = 55.0  # a candidate shown to people scores at least this
     code_name_agreement: float = 50.0  # below this the code's item and the name disagree
 
 
-def guard_signature(name_key: str) -> tuple:
-    return (tuple(w for w in GUARD_WORDS if w in name_key), tuple(_NUMBERS.findall(name_key)))
+@dataclass(frozen=True)
+class NameResult:
+    """What the name alone says: accepted items (one, or several when ambiguous) and why."""
+    items: tuple[int, ...]
+    method: str  # name | alias | reviewed | fuzzy | ambiguous
+    score: float
+    evidence: str
+
+    @property
+    def accepted(self) -> bool:
+        return len(self.items) == 1 and self.method != "ambiguous"
 
 
-def _level_key(qualifier: str) -> str:
-    return _LEVEL_NOISE.sub("", qualifier or "").replace("区级", "县级")
-
-
-def identity_keys(name_key: str, situations: str, qualifier: str) -> tuple[str, str, str]:
-    """(full, situation, core) keys of a name, most specific first.
-
-    Catalogs split one item by situation or level in brackets (食品经营许可(新办)/(变更),
-    …核发(县级)/(镇级)); districts add such brackets as noise. A name matches on the most
-    specific key that identifies exactly one catalog item.
-    """
-    core = name_key or ""
-    situation = core + "".join(sorted((situations or "").split("、")))
-    level = _level_key(qualifier)
-    return (f"{situation}|{level}" if level else situation), situation, core
-
-
-def alias_key(name: str) -> str:
-    """The key an alias is stored and looked up by: the name with its situation words."""
-    parts = normalize_name(name)
-    return identity_keys(parts.key, "、".join(parts.situations), parts.level_qualifier)[1]
-
-
-def _index(keys: list[str]) -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        if key:
-            index.setdefault(key, []).append(i)
-    return index
-
-
-def review_key(full_key: str, basic_code: str) -> str:
+def review_key(identity: NameIdentity, code_key: str) -> str:
     """The key of one distinct (name, code) pair: what people decide on in the review loop."""
-    return f"{full_key}#{basic_code or ''}"
+    return f"{identity.key}#{code_key or ''}"
 
 
 DECISION_EVIDENCE = {
@@ -81,160 +55,229 @@ DECISION_EVIDENCE = {
 }
 
 
-def match_pairs(
-    queries: pd.DataFrame,
-    catalog: pd.DataFrame,
-    aliases: pd.DataFrame,
-    settings: MatchSettings = MatchSettings(),
-    decisions: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+def catalog_index(catalog: pd.DataFrame) -> CatalogIndex:
+    """catalog: code, name, the NAME_COLUMNS, code_keys (list of code keys, its own first)."""
+    identities = [identity_of(*row) for row in _name_rows(catalog)]
+    return CatalogIndex(catalog["code"].tolist(), catalog["name"].tolist(), identities,
+                        [list(keys) for keys in catalog["code_keys"]])
+
+
+def _name_rows(frame: pd.DataFrame):
+    columns = [frame[c].fillna("") if c != "name_guide" else frame[c].fillna(False) for c in NAME_COLUMNS]
+    return zip(*columns)
+
+
+def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFrame,
+                settings: MatchSettings = MatchSettings(), decisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Match distinct queries to the catalog.
 
-    queries: name_key, name_situations, name_qualifier, basic_code (distinct rows).
-    catalog: code, name, name_key, name_situations, name_qualifier.
-    aliases: alias_key (a situation key), code, method.
-    decisions: review_key, decision (code / new_item / not_item), catalog_code — people's answers,
-    applied before anything else.
+    queries: the NAME_COLUMNS and code_key (the district's code, cleaned).
+    catalog: see catalog_index(). aliases: alias_key (transforms.name_identity.alias_key), code, method;
+    only aliases of codes in the catalog count. decisions: review_key, decision (code / new_item /
+    not_item), catalog_code — people's answers, applied before anything else.
     Returns queries with review_key, catalog_code, match_method, match_score, runner_up_code,
-    runner_up_score, candidates (JSON list of [code, score]) and evidence (Chinese, for people).
+    runner_up_score, candidates (JSON list of [code, score]), evidence (Chinese, for people),
+    coded_item (the one item the code names, if any) and code_repair (leading_zeros_restored, or
+    not_in_catalog for a code that names no item).
     """
-    codes = catalog["code"].tolist()
-    names = catalog["name"].tolist()
-    catalog_keys = [identity_keys(*k) for k in zip(
-        catalog["name_key"].fillna(""), catalog["name_situations"].fillna(""), catalog["name_qualifier"].fillna(""))]
-    indexes = [_index([k[level] for k in catalog_keys]) for level in range(3)]
-    situation_keys = [k[1] for k in catalog_keys]
-    code_index = {c: i for i, c in enumerate(codes)}
-    alias_index = {a: (c, m) for a, c, m in aliases[["alias_key", "code", "method"]].itertuples(index=False)}
-    guards = [guard_signature(k) for k in situation_keys]
-
-    query_keys = [identity_keys(*k) for k in zip(
-        queries["name_key"].fillna(""), queries["name_situations"].fillna(""), queries["name_qualifier"].fillna(""))]
-    fuzzy = _fuzzy_top3(sorted({k[1] for k in query_keys if k[1]}), situation_keys, settings.review_score)
-
-    context = _Context(codes, names, situation_keys, code_index, indexes, alias_index, guards, settings)
+    index = catalog_index(catalog)
+    alias_index = {a: (index.position[c], m) for a, c, m in aliases[["alias_key", "code", "method"]].itertuples(index=False)
+                   if c in index.position}
     decided = {} if decisions is None else {
         k: (d, c) for k, d, c in decisions[["review_key", "decision", "catalog_code"]].itertuples(index=False)}
-    out = {c: [] for c in ("review_key", "catalog_code", "match_method", "match_score", "runner_up_code",
-                           "runner_up_score", "candidates", "evidence")}
-    for keys, basic_code in zip(query_keys, queries["basic_code"].fillna("").tolist()):
-        top = fuzzy.get(keys[1], [])
-        key = review_key(keys[0], basic_code)
-        if key in decided:
-            result = _reviewed(decided[key], top, context)
-        else:
-            result = _decide(keys, basic_code, _name_decision(keys, top, context), top, context)
-        out["review_key"].append(key)
-        for column, value in zip(list(out)[1:], result):
-            out[column].append(value)
-    result_frame = queries.copy()
+    matcher = _Matcher(index, alias_index, settings)
+    out = {c: [] for c in OUTPUT_COLUMNS}
+    for name_row, code_key in zip(_name_rows(queries), queries["code_key"].fillna("").tolist()):
+        identity = identity_of(*name_row)
+        key = review_key(identity, code_key)
+        coded, repair = index.items_for_code(code_key)
+        result = matcher.reviewed(identity, decided[key]) if key in decided else matcher.match(identity, coded, repair)
+        result.update(review_key=key, coded_item=index.codes[coded[0]] if len(coded) == 1 else None,
+                      code_repair=repair or ("not_in_catalog" if code_key and not coded else None))
+        for column in OUTPUT_COLUMNS:
+            out[column].append(result[column])
+    frame = queries.copy()
     for column, values in out.items():
-        result_frame[column] = values
-    return result_frame
+        frame[column] = values
+    return frame
 
 
-@dataclass
-class _Context:
-    codes: list
-    names: list
-    keys: list  # situation keys of the catalog
-    code_index: dict
-    indexes: list
-    alias_index: dict
-    guards: list
-    settings: MatchSettings
+class _Matcher:
+    def __init__(self, index: CatalogIndex, alias_index: dict, settings: MatchSettings):
+        self.index, self.alias_index, self.settings = index, alias_index, settings
+        self._fuzzy: dict[str, list[tuple[str, float]]] = {}
 
+    # -- candidates -------------------------------------------------------------------------
+    def similar_cores(self, core: str) -> list[tuple[str, float]]:
+        """Catalog cores most like this one (best first), scored 0–100."""
+        if core not in self._fuzzy:
+            hits = self.index.blocker.top(core, self.settings.review_score, FUZZY_CANDIDATES) if core else []
+            self._fuzzy[core] = [(self.index.cores[i], score) for i, score in hits]
+        return self._fuzzy[core]
 
-def _fuzzy_top3(query_keys: list[str], catalog_keys: list[str], cutoff: float) -> dict[str, list[tuple[int, float]]]:
-    if not query_keys or not catalog_keys:
-        return {}
-    blocker = BigramBlocker(catalog_keys)
-    return {key: blocker.top3(key, cutoff) for key in query_keys}
+    def candidates(self, identity: NameIdentity, first: list[tuple[int, float]] = ()) -> list[tuple[int, float]]:
+        """Up to three items for people, best first: `first`, then the closest families' members."""
+        ranked = list(first)
+        for core, score in self.similar_cores(identity.core):
+            for i in self.index.families[core].members:
+                ranked.append((i, self._score(identity, i) if core == identity.core else score))
+        seen, out = set(), []
+        for i, score in ranked:
+            if i not in seen:
+                seen.add(i)
+                out.append((i, score))
+        return out[:3]
 
+    def _score(self, identity: NameIdentity, i: int) -> float:
+        return float(round(fuzz.ratio(identity.flat, self.index.identities[i].flat)))
 
-def _name_decision(keys, top, ctx: _Context):
-    """(code, method, score, evidence) from the name alone, or None.
-
-    An ambiguous exact key (several catalog items) returns None: those go to people.
-    """
-    if not keys[2]:
-        return None
-    for level, index in enumerate(ctx.indexes):
-        hits = index.get(keys[level])
-        if hits:
-            if len(hits) == 1:
-                return ctx.codes[hits[0]], "name", 100.0, "名称与目录事项名称一致"
+    # -- by name ----------------------------------------------------------------------------
+    def by_name(self, identity: NameIdentity) -> NameResult | None:
+        index = self.index
+        if not identity.core:
             return None
-    for key in (keys[1], keys[2]):
-        if key in ctx.alias_index:
-            code, method = ctx.alias_index[key]
-            word = "人工确认的" if method == "reviewed" else "登记的"
-            return code, method, 100.0, f"名称是{word}别名"
-    if top:
-        best_i, best = top[0]
-        runner = next((s for i, s in top[1:] if ctx.codes[i] != ctx.codes[best_i]), 0.0)
-        settings = ctx.settings
-        if (best >= settings.auto_accept_score and best - runner >= settings.auto_accept_margin
-                and guard_signature(keys[1]) == ctx.guards[best_i]):
-            return ctx.codes[best_i], "fuzzy", best, f"名称近似（相似度{best:.0f}，领先次优{best - runner:.0f}）"
-    return None
+        exact = index.by_key.get(identity.key, [])
+        if len(exact) == 1:
+            return NameResult(tuple(exact), "name", 100.0, "名称与目录事项名称一致")
+        alias = self.alias_index.get(identity.flat)
+        if alias is not None:
+            word = "人工确认的" if alias[1] == "reviewed" else "登记的"
+            return NameResult((alias[0],), alias[1], 100.0, f"名称是{word}别名")
+        if exact:
+            return NameResult(tuple(exact), "ambiguous", 100.0, "目录中有多个同名事项，名称不能确定是哪一个")
+        if not identity.meaningful:  # 实验动物生产许可变更 written without the bracket
+            flat = index.by_flat.get(identity.core, [])
+            if len(flat) == 1:
+                return NameResult(tuple(flat), "name", 100.0, "名称与目录事项名称一致（括号写法不同）")
+            if flat:
+                return NameResult(tuple(flat), "ambiguous", 100.0, "目录中有多个同名事项，名称不能确定是哪一个")
+        family = index.families.get(identity.core)
+        if family is not None:
+            fits = [i for i in family.members if index.compatible(identity, i)]
+            if len(fits) == 1:
+                return NameResult(tuple(fits), "name", 100.0, self._bracket_evidence(identity, fits[0]))
+            members = fits or list(family.members)
+            evidence = ("目录中有多个同名事项，名称不能确定是哪一个" if fits else
+                        f"目录中同名事项的括号内容不同（报送：{describe(identity.groups) or '无括号'}），需人工确认")
+            return NameResult(tuple(members), "ambiguous", 100.0, evidence)
+        return self._by_noise(identity)
+
+    def _bracket_evidence(self, identity: NameIdentity, i: int) -> str:
+        mine = self.index.identities[i].groups
+        extra, missing = identity.groups - mine, mine - identity.groups
+        words = ["名称与目录事项名称一致"]
+        if extra:
+            words.append(f"报送名称多{describe(extra)}")
+        if missing:
+            words.append(f"目录名称另有{describe(missing)}")
+        return "，".join(words)
+
+    def _by_noise(self, identity: NameIdentity) -> NameResult | None:
+        """Catalog items whose core differs from this one only by noise, and whose groups fit."""
+        fits, reasons = [], {}
+        for core, score in self.similar_cores(identity.core):
+            reason = noise_difference(identity.core, core)
+            if reason is None:
+                continue
+            for i in self.index.families[core].members:
+                if self.index.compatible(_with_core(identity, core), i):
+                    fits.append((i, score))
+                    reasons[i] = reason
+        if len(fits) == 1:
+            i, score = fits[0]
+            return NameResult((i,), "fuzzy", score, f"名称与目录事项仅有书写差异（{reasons[i]}）")
+        if fits:
+            return NameResult(tuple(i for i, _ in fits), "ambiguous", fits[0][1],
+                              "名称与多个目录事项仅有书写差异，需人工确认")
+        return None
+
+    # -- name and code together -----------------------------------------------------------------
+    def match(self, identity: NameIdentity, by_code: list[int], repair: str) -> dict:
+        index = self.index
+        by_name = self.by_name(identity)
+        repaired = "（编码已补回丢失的前导零）" if repair else ""
+        if by_code:
+            if not identity.core:
+                if len(by_code) == 1:
+                    return self._accept(identity, by_code[0], "code", 100.0, "编码与目录一致，未填名称" + repaired)
+                return self._review(identity, [(i, 0.0) for i in by_code], "编码对应目录中多个事项，且未填名称")
+            if by_name is not None and by_name.accepted and by_name.method != "fuzzy" \
+                    and by_name.items[0] not in by_code:
+                i, j = by_code[0], by_name.items[0]
+                return self._review(identity, [(i, self._score(identity, i)), (j, 100.0)],
+                                    f"编码指向'{index.names[i]}'，名称指向'{index.names[j]}'", runner_up=(j, 100.0))
+            agreeing = [i for i in by_code if self._agrees(identity, i, by_name)]
+            if len(agreeing) == 1:
+                i = agreeing[0]
+                note = "，编码对应多个子项，按名称确定" if len(by_code) > 1 else ""
+                agreement = self._score(identity, i)
+                return self._accept(identity, i, "code", 100.0,
+                                    f"编码与目录一致，名称相似度{agreement:.0f}{note}{repaired}")
+            scored = [(i, self._score(identity, i)) for i in by_code]
+            evidence = (f"编码指向'{index.names[by_code[0]]}'，但名称不一致" if len(by_code) == 1
+                        else "编码对应目录中多个事项，名称不能确定是哪一个")
+            return self._review(identity, scored, evidence)
+        if by_name is not None and by_name.accepted:
+            evidence = by_name.evidence
+            return self._accept(identity, by_name.items[0], by_name.method, by_name.score, evidence)
+        if by_name is not None:
+            return self._review(identity, [(i, by_name.score) for i in by_name.items], by_name.evidence)
+        top = self.candidates(identity)
+        if top:
+            i, score = top[0]
+            return self._review(identity, [], f"名称与'{index.names[i]}'相似度{score:.0f}，需人工确认")
+        evidence = "目录中没有相近事项，可能是新事项" if identity.core else "名称未填写，编码不在目录中"
+        return _result(None, "none", 0.0, None, None, "[]", evidence)
+
+    def _agrees(self, identity: NameIdentity, i: int, by_name: NameResult | None) -> bool:
+        """Whether the name fits the item a code names: the same item by name, or a close name
+        whose brackets do not contradict it."""
+        if by_name is not None and i in by_name.items and by_name.method != "ambiguous":
+            return True
+        mine = self.index.identities[i]
+        if identity.meaningful != mine.meaningful and (identity.meaningful - mine.meaningful):
+            return False  # the name says 变更 / 承诺件 … where the code's item does not
+        if by_name is not None and by_name.method == "ambiguous":
+            return i in by_name.items
+        core_score = fuzz.ratio(identity.core, mine.core)
+        return core_score >= self.settings.code_name_agreement
+
+    def _accept(self, identity, i, method, score, evidence):
+        codes = self.index.codes
+        top = self.candidates(identity, [(i, 100.0)])
+        runner = next(((j, s) for j, s in top if codes[j] != codes[i]), (None, None))
+        return _result(codes[i], method, score, codes[runner[0]] if runner[0] is not None else None, runner[1],
+                       self._json(top), evidence)
+
+    def _review(self, identity, first, evidence, runner_up=None):
+        codes = self.index.codes
+        top = self.candidates(identity, first)
+        best = top[0][1] if top else 0.0
+        runner = runner_up or (top[1] if len(top) > 1 else (None, None))
+        return _result(None, "review", best, codes[runner[0]] if runner[0] is not None else None, runner[1],
+                       self._json(top), evidence)
+
+    def _json(self, top) -> str:
+        return json.dumps([[self.index.codes[i], score] for i, score in top], ensure_ascii=False)
+
+    def reviewed(self, identity: NameIdentity, decision: tuple[str, str | None]):
+        kind, code = decision
+        index = self.index
+        if kind == "code" and code in index.position:
+            i = index.position[code]
+            return self._accept(identity, i, "reviewed", 100.0, f"人工核对确认为'{index.names[i]}'")
+        top = self._json(self.candidates(identity))
+        if kind == "code":  # the catalog no longer has the code people chose: ask again
+            return _result(None, "review", 0.0, None, None, top, f"人工确认的编码{code}已不在目录中，需重新核对")
+        return _result(None, "none", 0.0, None, None, top, DECISION_EVIDENCE[kind])
 
 
-def _decide(keys, basic_code, by_name, top, ctx: _Context):
-    codes, names, code_index = ctx.codes, ctx.names, ctx.code_index
-    candidates = [[codes[i], s] for i, s in top]
-    runner_code, runner_score = _runner_up(by_name[0] if by_name else None, top, codes)
-    if basic_code and basic_code in code_index:
-        i = code_index[basic_code]
-        agreement = float(fuzz.ratio(keys[1], ctx.keys[i])) if keys[2] else 100.0
-        if by_name and by_name[0] != basic_code and by_name[1] in ("name", "alias", "reviewed"):
-            other = names[code_index[by_name[0]]] if by_name[0] in code_index else by_name[0]
-            evidence = f"编码指向'{names[i]}'，名称指向'{other}'"
-            cands = _with_first([[basic_code, agreement], [by_name[0], 100.0]], candidates)
-            return None, "review", agreement, by_name[0], 100.0, json.dumps(cands, ensure_ascii=False), evidence
-        if (by_name and by_name[0] == basic_code) or agreement >= ctx.settings.code_name_agreement:
-            evidence = "编码与目录一致" + (f"，名称相似度{agreement:.0f}" if keys[2] else "，未填名称")
-            runner_code, runner_score = _runner_up(basic_code, top, codes)  # never the accepted code itself
-            return basic_code, "code", 100.0, runner_code, runner_score, json.dumps(candidates), evidence
-        cands = _with_first([[basic_code, agreement]], candidates)
-        evidence = f"编码指向'{names[i]}'，但名称相似度仅{agreement:.0f}"
-        return None, "review", agreement, runner_code, runner_score, json.dumps(cands, ensure_ascii=False), evidence
-    if by_name:
-        code, method, score, evidence = by_name
-        if basic_code:
-            evidence += "；报送编码不在目录中"
-        return code, method, score, runner_code, runner_score, json.dumps(candidates), evidence
-    if candidates:
-        best_code, best = candidates[0]
-        evidence = f"名称与'{names[code_index[best_code]]}'相似度{best:.0f}，需人工确认"
-        return None, "review", best, runner_code, runner_score, json.dumps(candidates), evidence
-    evidence = "目录中没有相近事项，可能是新事项" if keys[2] else "名称和编码均未填写"
-    return None, "none", 0.0, None, None, "[]", evidence
+def _result(code, method, score, runner_code, runner_score, candidates, evidence) -> dict:
+    return {"catalog_code": code, "match_method": method, "match_score": score, "runner_up_code": runner_code,
+            "runner_up_score": runner_score, "candidates": candidates, "evidence": evidence}
 
 
-def _reviewed(decision: tuple[str, str | None], top, ctx: _Context):
-    kind, code = decision
-    candidates = json.dumps([[ctx.codes[i], s] for i, s in top])
-    if kind == "code" and code in ctx.code_index:
-        runner_code, runner_score = _runner_up(code, top, ctx.codes)
-        return (code, "reviewed", 100.0, runner_code, runner_score, candidates,
-                f"人工核对确认为'{ctx.names[ctx.code_index[code]]}'")
-    if kind == "code":  # the catalog no longer has the code people chose: ask again
-        return None, "review", 0.0, None, None, candidates, f"人工确认的编码{code}已不在目录中，需重新核对"
-    return None, "none", 0.0, None, None, candidates, DECISION_EVIDENCE[kind]
+def _with_core(identity: NameIdentity, core: str) -> NameIdentity:
+    return NameIdentity(core, identity.groups)
 
 
-def _runner_up(accepted_code, top, codes):
-    for i, score in top:
-        if codes[i] != accepted_code:
-            return codes[i], score
-    return None, None
-
-
-def _with_first(first, rest):
-    seen, out = set(), []
-    for code, score in first + rest:
-        if code not in seen:
-            seen.add(code)
-            out.append([code, score])
-    return out[:3]

@@ -7,6 +7,7 @@ import duckdb
 import pandas as pd
 
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
+from transforms.codes import code_key, learned_shapes, normalize_code
 from transforms.matching import MatchSettings, match_pairs
 from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
@@ -21,11 +22,38 @@ def _distinct(con: duckdb.DuckDBPyConnection, *columns: str) -> list:
     return [r[0] for r in rows] if len(columns) == 1 else rows
 
 
-def _lookups(con, reference: Reference) -> dict[str, pd.DataFrame]:
+def catalog_for_matching(con: duckdb.DuckDBPyConnection, reference: Reference) -> pd.DataFrame:
+    """core.catalog_items as transforms.matching wants it: every code key that names an item (its
+    own, its alternative codes, and the 基本编码 inside a 实施编码/业务办理项编码)."""
+    catalog = con.sql("""
+        SELECT catalog_code AS code, item_name AS name, name_key, name_situations, name_qualifier, name_notes,
+               name_guide, alt_codes
+        FROM core.catalog_items ORDER BY row_number, catalog_code""").df()
+    patterns = reference.code_patterns
+
+    def keys(code: str, alternatives) -> list[str]:
+        written = [code] + (alternatives.split("；") if isinstance(alternatives, str) else [])
+        found = [code_key(c) for c in written]
+        found += [basic for c in written if (basic := normalize_code(c, patterns).basic_code)]
+        return list(dict.fromkeys(k for k in found if k))
+
+    catalog["code_keys"] = [keys(c, a) for c, a in zip(catalog["code"], catalog["alt_codes"])]
+    return catalog
+
+
+def code_patterns(catalog: pd.DataFrame, reference: Reference):
+    """The configured code formats and the catalog's own code shapes."""
+    own = [keys[0] for keys in catalog["code_keys"] if keys and "#" not in keys[0]]  # not a stand-in code
+    return reference.code_patterns.with_shapes(learned_shapes(own, reference.code_patterns))
+
+
+def _lookups(con, reference: Reference, catalog: pd.DataFrame) -> dict[str, pd.DataFrame]:
     vocab = reference.vocabulary
+    codes = codes_table(_distinct(con, "item_code"), code_patterns(catalog, reference))
+    codes["code_key"] = [code_key(t) for t in codes["code_text"]]
     return {
         "n_name": names_table(_distinct(con, "item_name")),
-        "n_code": codes_table(_distinct(con, "item_code"), reference.code_patterns),
+        "n_code": codes,
         "n_type": term_table(_distinct(con, "item_type"), vocab, "item_type"),
         "n_site_level": term_table(_distinct(con, "site_level"), vocab, "site_level"),
         "n_levels": levels_table(_distinct(con, "exercise_levels"), vocab),
@@ -50,8 +78,7 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
        r.source_file, r.sheet, r.row_number, r.file_sha256,
        r.item_name AS raw_name, r.item_code AS raw_code,
        n.name_text, n.name_key, n.name_qualifier, n.name_situations, n.name_guide, n.name_notes,
-       c.code_kind, c.basic_code, c.code_issue,
-       CASE WHEN c.code_kind = 'local' THEN c.code_text ELSE c.basic_code END AS match_code,
+       c.code_kind, c.basic_code, c.code_issue, c.code_key,
        r.item_type AS raw_item_type, t.code AS item_type_code, t.label AS item_type,
        lb.text AS legal_basis,
        r.exercise_levels AS raw_exercise_levels, lv.codes AS exercise_level_codes, lv.labels AS exercise_levels, lv.unknown AS exercise_levels_unknown,
@@ -84,8 +111,7 @@ LEFT JOIN n_conditions ac ON ac.raw = coalesce(r.acceptance_conditions, '')
 
 # The distinct (name, code) pairs to match: one per spelling, never one per row.
 QUERIES_SQL = """
-SELECT DISTINCT n.name_key, n.name_situations, n.name_qualifier,
-       CASE WHEN c.code_kind = 'local' THEN c.code_text ELSE c.basic_code END AS basic_code
+SELECT DISTINCT n.name_key, n.name_situations, n.name_qualifier, n.name_notes, n.name_guide, c.code_key
 FROM (SELECT DISTINCT coalesce(item_name, '') AS item_name, coalesce(item_code, '') AS item_code
       FROM landing.rows) r
 JOIN n_name n ON n.raw = r.item_name
@@ -95,12 +121,15 @@ JOIN n_code c ON c.raw = r.item_code
 CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
 SELECT row_number() OVER () AS item_id,
-       s.* EXCLUDE (match_code),
+       s.* EXCLUDE (code_key, code_issue),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence, mt.review_key,
-       mt.runner_up_code, mt.runner_up_score, mt.candidates
+       mt.runner_up_code, mt.runner_up_score, mt.candidates, mt.coded_item,
+       CASE WHEN s.code_issue = 'excel_scientific' THEN s.code_issue  -- digits lost: the damage is the news
+            ELSE coalesce(mt.code_repair, s.code_issue) END AS code_issue
 FROM ({STAGE_SQL}) s
 LEFT JOIN matches mt ON mt.name_key = s.name_key AND mt.name_situations IS NOT DISTINCT FROM s.name_situations
-    AND mt.name_qualifier IS NOT DISTINCT FROM s.name_qualifier AND mt.basic_code IS NOT DISTINCT FROM s.match_code
+    AND mt.name_qualifier IS NOT DISTINCT FROM s.name_qualifier AND mt.name_notes IS NOT DISTINCT FROM s.name_notes
+    AND mt.name_guide IS NOT DISTINCT FROM s.name_guide AND mt.code_key IS NOT DISTINCT FROM s.code_key
 LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
 """
 
@@ -109,15 +138,13 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
                      settings: MatchSettings = MatchSettings()) -> dict[str, float]:
     """Rebuild core.site_items (inside the caller's transaction); returns seconds per part."""
     seconds, started = {}, time.perf_counter()
-    lookups = _lookups(con, reference)
+    catalog = catalog_for_matching(con, reference)
+    lookups = _lookups(con, reference, catalog)
     seconds["normalize"] = time.perf_counter() - started
     for name, frame in lookups.items():
         con.register(name, frame)
     started = time.perf_counter()
     queries = con.sql(QUERIES_SQL).df()
-    catalog = con.sql("""
-        SELECT catalog_code AS code, item_name AS name, name_key, name_situations, name_qualifier
-        FROM core.catalog_items""").df()
     aliases = con.sql(
         "SELECT alias_key, catalog_code AS code, method FROM core.aliases WHERE catalog_code IS NOT NULL"
     ).df()

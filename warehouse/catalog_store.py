@@ -3,10 +3,10 @@
 import duckdb
 import pandas as pd
 
-from transforms.catalog import check_catalog, read_catalog
-from transforms.matching import alias_key
+from transforms.catalog import CatalogFinding, CatalogUnusable, check_catalog, read_catalog
+from transforms.name_identity import alias_key
 from transforms.normalize import (
-    codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
+    durations_table, fees_table, flags_table, levels_table, materials_table,
     names_table, term_table, texts_table,
 )
 from warehouse.reference import Reference, ReferenceError
@@ -16,7 +16,6 @@ def normalized_catalog(raw: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     """The catalog's elements in standard form, one row per item (columns of core.catalog_items)."""
     vocab = reference.vocabulary
     names = names_table(raw["item_name"])
-    codes = codes_table(raw["item_code"], reference.code_patterns)
     types = term_table(raw["item_type"], vocab, "item_type")
     levels = levels_table(raw["exercise_levels"], vocab)
     site_levels = [
@@ -32,11 +31,15 @@ def normalized_catalog(raw: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     text = {c: texts_table(raw[c])["text"] for c in
             ("item_name", "item_family", "department", "legal_basis", "acceptance_conditions", "statutory_limit", "promised_limit")}
     return pd.DataFrame({
-        "catalog_code": codes["basic_code"].fillna(codes["code_text"]),
-        "item_name": text["item_name"],
+        "catalog_code": raw["catalog_code"],
+        "item_name": text["item_name"].fillna(""),
         "name_key": names["name_key"],
         "name_situations": names["name_situations"],
         "name_qualifier": names["name_qualifier"],
+        "name_notes": names["name_notes"],
+        "name_guide": names["name_guide"],
+        "alt_codes": ["；".join(codes) or None for codes in raw["alt_codes"]],
+        "row_number": raw["row_number"],
         "item_type": types["label"],
         "item_type_code": types["code"],
         "item_family": text["item_family"],
@@ -62,23 +65,40 @@ def normalized_catalog(raw: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     })
 
 
+def read_checked_catalog(data: bytes, filename: str, reference: Reference) -> tuple[pd.DataFrame, list[CatalogFinding]]:
+    """The catalog ready to store and its findings; ReferenceError only when no item can be identified."""
+    try:
+        raw, findings = read_catalog(data, filename, reference.synonyms)
+    except CatalogUnusable as error:
+        raise ReferenceError(error.problems) from None
+    checked, more = check_catalog(raw)
+    return checked, findings + more
+
+
 def load_catalog(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, reference: Reference) -> pd.DataFrame:
-    """Read, check and store the catalog; raise ReferenceError listing every problem."""
-    raw, problems = read_catalog(data, filename, reference.synonyms)
-    if not problems:
-        problems = [f"{filename}：{p}" for p in check_catalog(raw, reference.code_patterns)]
-    if problems:
-        raise ReferenceError(problems)
+    """Read, check and store the catalog and its findings (core.catalog_items, core.catalog_findings)."""
+    raw, findings = read_checked_catalog(data, filename, reference)
     catalog = normalized_catalog(raw, reference)
     con.execute("DELETE FROM core.catalog_items")
     con.register("incoming_catalog", catalog)
     con.execute("INSERT INTO core.catalog_items BY NAME SELECT * FROM incoming_catalog")
     con.unregister("incoming_catalog")
+    store_catalog_findings(con, filename, findings)
     return catalog
 
 
+def store_catalog_findings(con: duckdb.DuckDBPyConnection, filename: str, findings: list[CatalogFinding]) -> None:
+    frame = pd.DataFrame([f.__dict__ for f in findings], columns=list(CatalogFinding.__dataclass_fields__))
+    frame["row_number"] = frame["row_number"].astype("Int64")
+    con.execute("DELETE FROM core.catalog_findings")
+    con.register("incoming_catalog_findings", frame.assign(source_file=filename))
+    con.execute("INSERT INTO core.catalog_findings BY NAME SELECT * FROM incoming_catalog_findings")
+    con.unregister("incoming_catalog_findings")
+
+
 def load_seed_aliases(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
-    """Seed aliases are refreshed each run; aliases answered by staff (method reviewed) are kept."""
+    """Seed aliases are refreshed each run; aliases answered by staff (method reviewed) are kept.
+    Matching uses only those whose code is in the active catalog."""
     frame = pd.DataFrame({
         "alias_key": [alias_key(a["alias"]) for a in reference.aliases],
         "alias": [a["alias"] for a in reference.aliases],

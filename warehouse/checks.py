@@ -72,6 +72,10 @@ def conformance_sql() -> str:
     """
 
 
+# Duration issues (transforms/durations.py) that are errors of the district, not unreadable text.
+IMPLAUSIBLE = "'negative', 'zero_with_unit', 'absurd'"
+
+
 def _filled(column: str) -> str:
     return f"nullif(trim({column}), '') IS NOT NULL"
 
@@ -85,20 +89,31 @@ def validation_frame_sql() -> str:
     accepted = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
     conformance = conformance_columns()
     # The code names one catalog item and the name, exactly or as an alias (score 100), another.
-    conflict = ("coalesce(s.match_method = 'review' AND cc.catalog_code IS NOT NULL AND s.runner_up_score = 100 "
-                "AND s.runner_up_code <> cc.catalog_code, false)")
+    conflict = ("coalesce(s.match_method = 'review' AND s.coded_item IS NOT NULL AND s.runner_up_score = 100 "
+                "AND s.runner_up_code <> s.coded_item, false)")
     return f"""
     SELECT s.item_id,
            {presence},
-           CASE WHEN s.code_kind <> 'empty' THEN s.code_kind END AS code_kind,
+           CASE WHEN s.code_kind <> 'empty' THEN coalesce(s.code_issue, '') <> 'not_in_catalog' END AS code_in_catalog,
+           CASE WHEN s.code_kind <> 'empty' AND coalesce(s.code_issue, '') <> 'not_in_catalog'
+                THEN coalesce(s.code_issue, '') NOT IN ('leading_zeros_restored', 'excel_scientific_restored',
+                                                        'excel_scientific') END
+                AS code_intact,
+           nullif(trim(s.town), '') IS NOT NULL AS site_known,
            CASE WHEN {conflict} THEN FALSE END AS code_name_agree,
            CASE WHEN NOT {conflict} THEN s.match_method IN ({accepted}) END AS match_accepted,
            CASE WHEN {_filled('s.raw_item_type')} THEN s.item_type_code IS NOT NULL END AS item_type_known,
            CASE WHEN {_filled('s.raw_exercise_levels')}
                 THEN s.exercise_level_codes IS NOT NULL AND s.exercise_levels_unknown IS NULL END AS levels_known,
            CASE WHEN {_filled('s.raw_handling_type')} THEN s.handling_type_code IS NOT NULL END AS handling_type_known,
-           CASE WHEN {_filled('s.statutory_limit')} THEN s.statutory_days IS NOT NULL END AS statutory_parsed,
-           CASE WHEN {_filled('s.promised_limit')} THEN s.promised_days IS NOT NULL END AS promised_parsed,
+           CASE WHEN {_filled('s.statutory_limit')} THEN s.statutory_days IS NOT NULL
+                OR s.statutory_issue IN ('not_applicable', {IMPLAUSIBLE}) END AS statutory_parsed,
+           CASE WHEN {_filled('s.promised_limit')} THEN s.promised_days IS NOT NULL
+                OR s.promised_issue IN ('not_applicable', {IMPLAUSIBLE}) END AS promised_parsed,
+           CASE WHEN s.statutory_issue IS NOT NULL OR s.statutory_days IS NOT NULL
+                THEN coalesce(s.statutory_issue, '') NOT IN ({IMPLAUSIBLE}) END AS statutory_plausible,
+           CASE WHEN s.promised_issue IS NOT NULL OR s.promised_days IS NOT NULL
+                THEN coalesce(s.promised_issue, '') NOT IN ({IMPLAUSIBLE}) END AS promised_plausible,
            s.statutory_days, s.promised_days,
            CASE WHEN s.promised_days IS NOT NULL AND s.handling_type_code IN ('1', '2')
                 THEN s.promised_immediate = (s.handling_type_code = '1') END AS immediate_consistent,
@@ -113,7 +128,6 @@ def validation_frame_sql() -> str:
            {conformance}
     FROM core.site_items s
     LEFT JOIN core.catalog_items c USING (catalog_code)
-    LEFT JOIN core.catalog_items cc ON cc.catalog_code = s.basic_code  -- the item the submitted code names
     LEFT JOIN (SELECT source_file, coalesce(sheet, '') AS sheet, list(field) AS lacking
                FROM landing.file_findings WHERE rule = 'column_missing' GROUP BY ALL) m
            ON m.source_file = s.source_file AND m.sheet = coalesce(s.sheet, '')
@@ -125,17 +139,30 @@ def validation_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.sql(validation_frame_sql()).df()
 
 
+# field -> the catalog's value people compare with (目录值), shown beside the submitted one.
+STANDARD_COLUMNS = {
+    "item_name": "c.item_name", "item_type": "c.item_type", "legal_basis": "c.legal_basis",
+    "exercise_levels": "c.exercise_levels", "acceptance_conditions": "c.acceptance_conditions",
+    "materials": "c.materials", "statutory_limit": "c.statutory_limit", "promised_limit": "c.promised_limit",
+    "fee": "CASE c.fee_charged WHEN TRUE THEN '收费' WHEN FALSE THEN '不收费' END", "fee_basis": "c.fee_basis",
+    "handling_type": "c.handling_type", "item_code": "c.catalog_code",
+}
+
+
 def finding_context(con: duckdb.DuckDBPyConnection, failures: pd.DataFrame) -> pd.DataFrame:
-    """Provenance and the submitted value for each failure (columns item_id, field)."""
+    """Provenance, the submitted value and the catalog's value for each failure (columns item_id, field)."""
     con.register("failures", failures[["item_id", "field"]])
     value = "CASE f.field " + " ".join(
         f"WHEN '{field}' THEN s.{column}" for field, column in SUBMITTED_COLUMNS.items()
     ) + " END"
+    standard = "CASE f.field " + " ".join(
+        f"WHEN '{field}' THEN {column}" for field, column in STANDARD_COLUMNS.items()) + " END"
     try:
         return con.sql(f"""
             SELECT DISTINCT f.item_id, f.field, s.district, s.source_file, s.sheet, s.row_number, s.catalog_code,
-                   {value} AS value
+                   {value} AS value, {standard} AS standard_value
             FROM failures f JOIN core.site_items s USING (item_id)
+            LEFT JOIN core.catalog_items c ON c.catalog_code = s.catalog_code
         """).df()
     finally:
         con.unregister("failures")

@@ -15,6 +15,7 @@ import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
 from warehouse.report_html import district_report_html
+from warehouse.staff_report import STAFF_REPORT, write_staff_report
 from warehouse.sql_literal import path_literal
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
@@ -35,7 +36,7 @@ CATALOG_LABELS = {
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FINDING_LABELS = {
     "source_file": "文件", "sheet": "工作表", "row_number": "行号", "field": "字段", "severity": "级别",
-    "rule": "规则", "message": "问题说明", "value": "填报值", "hint": "修改建议",
+    "rule": "规则", "message": "问题说明", "value": "报送值", "standard_value": "目录值", "hint": "修改建议",
 }
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
 
@@ -115,24 +116,28 @@ def write_district_report(path: Path, district: str, summary: dict, findings: pd
     summary_frame = pd.DataFrame({"项目": ["区(市)", *summary], "数值": [district, *summary.values()]})
     _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
     _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),
-                 {"文件": 36, "问题说明": 50, "填报值": 30, "修改建议": 40})
+                 {"文件": 36, "问题说明": 50, "报送值": 30, "目录值": 30, "修改建议": 40})
     workbook.close()
 
 
 def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path, run_id: str,
-                           executor: Executor | None = None) -> list[Path]:
-    """Every district's report, written to a temporary folder and renamed into place together.
+                           executor: Executor | None = None, catalog_findings: pd.DataFrame | None = None) -> list[Path]:
+    """Every district's report and the staff's (目录问题), written to a temporary folder and renamed
+    into place together.
 
     summary: one row per district, a 'district' column and metric columns named in Chinese.
     executor: runs the per-district writes (a process pool writes them in parallel).
+    catalog_findings: core.catalog_findings; findings without a district go to the staff's report too.
     """
     reports_dir = Path(out_dir) / "reports"
     tmp = Path(out_dir) / ".tmp-reports"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    if catalog_findings is not None:
+        write_staff_report(tmp / STAFF_REPORT, catalog_findings, findings[findings["district"].isna()], _write_sheet)
     by_district = dict(list(findings.groupby("district", sort=False)))
     jobs = []
-    for district, row in summary.set_index("district").iterrows():
+    for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
         part = by_district.get(district, findings.iloc[0:0])
         args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), part, run_id)
         jobs.append(executor.submit(write_district_report, *args) if executor else None)

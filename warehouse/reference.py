@@ -2,7 +2,7 @@
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.codes import DEFAULT_PATTERNS, CodePatterns
@@ -11,6 +11,10 @@ from transforms.vocab import Vocabulary
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
 CATALOG_SEED = SEEDS_DIR / "catalog.csv"
+# The files of a reference folder (`mulu init DIR`); each one found there replaces the bundled one.
+REFERENCE_FILES = ("districts.csv", "towns.csv", "aliases.csv", "header_synonyms.csv", "vocabularies.csv",
+                   "code_patterns.csv")
+CATALOG_NAMES = ("catalog.csv", "catalog.xlsx", "catalog.xls", "目录.csv", "目录.xlsx", "目录.xls")
 
 
 class ReferenceError(Exception):
@@ -30,24 +34,62 @@ class Reference:
     towns: dict[str, list[str]]  # district -> town names
     aliases: list[dict]  # alias, catalog_code, source, decided_by, decided_at
     code_patterns: CodePatterns = DEFAULT_PATTERNS  # accepted code formats (code_patterns.csv)
+    files: dict[str, Path] = field(default_factory=dict)  # file name -> the file used (bundled or the folder's)
 
 
-def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict]:
-    text = (seeds_dir / name).read_text(encoding="utf-8-sig")
+def reference_file(name: str, folder: Path | None) -> Path:
+    """The folder's copy of a reference file when it has one, else the bundled seed."""
+    if folder is not None and (Path(folder) / name).is_file():
+        return Path(folder) / name
+    return SEEDS_DIR / name
+
+
+def catalog_path(catalog: Path | None, folder: Path | None) -> Path:
+    """--catalog when given, else a catalog in the reference folder, else the bundled one."""
+    if catalog is not None:
+        return Path(catalog)
+    for name in CATALOG_NAMES if folder is not None else ():
+        if (Path(folder) / name).is_file():
+            return Path(folder) / name
+    return CATALOG_SEED
+
+
+def init_reference(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Copy the bundled reference files into a folder staff edit; files already there are kept.
+    Returns (written, kept)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written, kept = [], []
+    for name in REFERENCE_FILES:
+        target = folder / name
+        if target.exists():
+            kept.append(target)
+        else:
+            target.write_bytes((SEEDS_DIR / name).read_bytes())
+            written.append(target)
+    return written, kept
+
+
+def read_seed(name: str, seeds_dir: Path | None = SEEDS_DIR) -> list[dict]:
+    text = reference_file(name, seeds_dir).read_text(encoding="utf-8-sig")
     return [
         {k.strip(): (v or "").strip() for k, v in row.items() if k}
         for row in csv.DictReader(io.StringIO(text))
     ]
 
 
-def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
+def load_reference(seeds_dir: Path | None = None) -> Reference:
+    """The reference data: each file from `seeds_dir` (a reference folder) when it has it, else the
+    bundled one. Raises ReferenceError listing every problem at once."""
     problems: list[str] = []
+    if seeds_dir is not None and not Path(seeds_dir).is_dir():
+        raise ReferenceError([f"参考数据文件夹不存在：{seeds_dir}"])
 
     def rows(name, required):
         try:
             found = read_seed(name, seeds_dir)
         except FileNotFoundError:
-            problems.append(f"缺少参考数据文件 {seeds_dir / name}")
+            problems.append(f"缺少参考数据文件 {reference_file(name, seeds_dir)}")
             return []
         missing = [c for c in required if found and c not in found[0]]
         if missing:
@@ -89,12 +131,13 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
             for r in alias_rows
         ],
         code_patterns=code_patterns,
+        files={name: reference_file(name, seeds_dir) for name in REFERENCE_FILES},
     )
 
 
 def _code_patterns(seeds_dir: Path, problems: list[str]) -> CodePatterns:
     """code_patterns.csv (类型 basic/restorable/local, 正则); the built-in patterns when absent."""
-    if not (seeds_dir / "code_patterns.csv").exists():
+    if not reference_file("code_patterns.csv", seeds_dir).exists():
         return DEFAULT_PATTERNS
     rows = read_seed("code_patterns.csv", seeds_dir)
     by_kind: dict[str, list[str]] = {}

@@ -86,7 +86,8 @@ def district_report_html(district: str, summary: dict, findings: pd.DataFrame, r
             "工作表": part["sheet"], "行号": part["row_number"].astype("Int64").astype(str).replace("<NA>", ""),
             "字段": part["field"].map(lambda f: label(f) if isinstance(f, str) else ""),
             "级别": part["severity"].map({"error": "错误", "warning": "提醒"}),
-            "问题说明": part["message"], "填报值": part["value"], "修改建议": part["hint"],
+            "问题说明": part["message"], "报送值": part["value"],
+            "目录值": part.get("standard_value", pd.Series(index=part.index, dtype=object)), "修改建议": part["hint"],
         })
         sections += [f'<div class="file">{escape(name)}（{len(part)} 条）</div>', _table(shown)]
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'

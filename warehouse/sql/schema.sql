@@ -145,3 +145,19 @@ ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
 ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS stage_seconds VARCHAR;
 ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS rows_file VARCHAR;  -- its parquet in the rows folder
+-- The catalog's identity columns (schema 3): names keep their notes and guide mark, codes their alternatives.
+ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
+ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS name_guide BOOLEAN;
+ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS alt_codes VARCHAR;   -- other code columns, '；'-joined
+ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS row_number INTEGER;  -- its row in the catalog file
+-- What reading depended on besides the file (reader version, synonyms, towns, catalog): a change reads again.
+ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS reading_key VARCHAR;
+ALTER TABLE audit.findings ADD COLUMN IF NOT EXISTS standard_value VARCHAR;  -- the catalog's value (目录值)
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;  -- the one item the submitted code names
+ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;
+
+-- The catalog's own problems, for staff (the 目录问题 report); rewritten when the catalog is loaded.
+CREATE TABLE IF NOT EXISTS core.catalog_findings (
+    source_file VARCHAR, row_number INTEGER, field VARCHAR, rule VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+    message VARCHAR NOT NULL, value VARCHAR, catalog_code VARCHAR
+);

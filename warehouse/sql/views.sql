@@ -40,3 +40,6 @@ SELECT * FROM published.catalog_items
 WHERE version = (SELECT max(version) FROM published.catalog_versions);
 
 CREATE OR REPLACE VIEW main.catalog_changes AS SELECT * FROM published.catalog_changes;
+
+-- The master catalog's own problems (the staff's 目录问题 report), from the last time it was loaded.
+CREATE OR REPLACE VIEW main.catalog_findings AS SELECT * FROM core.catalog_findings;

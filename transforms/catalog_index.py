@@ -1,0 +1,92 @@
+"""The user's catalog as lookups for matching: by code, by name, by family of siblings.
+
+The catalog is the truth about items, and it teaches three things here:
+- which codes identify items (its own code, the alternative codes of its other code columns, and
+  the 基本编码 inside a 实施编码), and which of them several items share;
+- which names repeat (such a name alone cannot identify an item);
+- which bracketed groups tell siblings apart. Items whose names share a core form a family
+  (实验动物生产许可 (变更)/(注销)/(新申请)/(延续)); a group that some siblings carry and others
+  don't is *distinguishing* for that family, even of a noise kind such as (县级)/(镇级).
+"""
+
+from dataclasses import dataclass, field
+
+from transforms.blocking import BigramBlocker
+from transforms.name_identity import NOISE_KINDS, Group, NameIdentity
+
+
+@dataclass(frozen=True)
+class Family:
+    members: tuple[int, ...]
+    distinguishing: frozenset[Group]  # groups carried by some members but not all
+    split_kinds: frozenset[str]  # kinds of those groups
+
+
+def _index(pairs) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for key, i in pairs:
+        if key and i not in index.setdefault(key, []):
+            index[key].append(i)
+    return index
+
+
+@dataclass
+class CatalogIndex:
+    codes: list[str]  # catalog_code of each item
+    names: list[str]
+    identities: list[NameIdentity]
+    code_keys: list[list[str]]  # every code key that names the item (its own first)
+    by_code: dict[str, list[int]] = field(init=False)
+    by_key: dict[str, list[int]] = field(init=False)
+    by_flat: dict[str, list[int]] = field(init=False)
+    families: dict[str, Family] = field(init=False)
+    position: dict[str, int] = field(init=False)
+    digit_lengths: tuple[int, ...] = field(init=False)
+    cores: list[str] = field(init=False)
+    blocker: BigramBlocker = field(init=False)
+
+    def __post_init__(self):
+        own = _index((keys[0], i) for i, keys in enumerate(self.code_keys) if keys)
+        others = _index((k, i) for i, keys in enumerate(self.code_keys) for k in keys[1:])
+        # An item's own code wins over another item's alternative code.
+        self.by_code = {**others, **own}
+        self.position = {code: i for i, code in enumerate(self.codes)}
+        self.by_key = _index((ident.key, i) for i, ident in enumerate(self.identities) if ident.core)
+        self.by_flat = _index((ident.flat, i) for i, ident in enumerate(self.identities) if ident.core)
+        members = _index((ident.core, i) for i, ident in enumerate(self.identities) if ident.core)
+        self.families = {core: _family(ids, self.identities) for core, ids in members.items()}
+        self.digit_lengths = tuple(sorted({len(k) for keys in self.code_keys for k in keys if k.isdigit()}))
+        self.cores = list(members)
+        self.blocker = BigramBlocker(self.cores)
+
+    def items_for_code(self, key: str) -> tuple[list[int], str]:
+        """Items a district's code key names, and a repair made to find them ('' or
+        'leading_zeros_restored': digits that lost their leading zeros to Excel, padded to a
+        length the catalog's codes have)."""
+        if not key:
+            return [], ""
+        if key in self.by_code:
+            return self.by_code[key], ""
+        if key.isdigit():
+            for length in self.digit_lengths:
+                if length > len(key) and (padded := key.zfill(length)) in self.by_code:
+                    return self.by_code[padded], "leading_zeros_restored"
+        return [], ""
+
+    def compatible(self, written: NameIdentity, i: int) -> bool:
+        """Whether item i can be what a name with the same core says, given its groups.
+
+        A group only the name carries is fine when it is noise the family does not split on; a
+        group only the item carries is fine when it does not tell the item from a sibling."""
+        family = self.families[self.identities[i].core]
+        mine = self.identities[i].groups
+        if any(kind not in NOISE_KINDS or kind in family.split_kinds for kind, _ in written.groups - mine):
+            return False
+        return not ((mine - written.groups) & family.distinguishing)
+
+
+def _family(ids: list[int], identities: list[NameIdentity]) -> Family:
+    sets = [identities[i].groups for i in ids]
+    common = frozenset.intersection(*sets)
+    distinguishing = frozenset().union(*sets) - common
+    return Family(tuple(ids), distinguishing, frozenset(kind for kind, _ in distinguishing))

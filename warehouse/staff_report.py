@@ -1,0 +1,56 @@
+"""The staff's own report, beside the districts' ones: the catalog's problems (目录问题) and files
+that belong to no district. Written with the district reports, so they change together."""
+
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from transforms.fields import label
+
+STAFF_REPORT = "目录问题.xlsx"
+SEVERITY_WORDS = {"error": "错误", "warning": "提醒", "info": "说明"}
+CATALOG_LABELS = {"row_number": "目录行号", "catalog_code": "事项编码", "field": "要素", "severity": "级别",
+                  "message": "问题说明", "value": "值", "rule": "规则"}
+INBOX_LABELS = {"source_file": "文件", "severity": "级别", "message": "问题说明", "hint": "修改建议", "rule": "规则"}
+
+
+def _people(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    out = frame.reindex(columns=list(labels)).copy()
+    out["severity"] = out["severity"].map(lambda s: SEVERITY_WORDS.get(s, s))
+    if "field" in out:
+        out["field"] = out["field"].map(lambda f: label(f) if isinstance(f, str) else f)
+    return out.rename(columns=labels)
+
+
+RULE_WORDS = {"catalog.name_empty": "事项名称为空的行", "catalog.code_empty": "事项编码为空的行",
+              "catalog.code_repeated": "事项编码重复（名称不同）的行", "catalog.row_repeated": "与前面重复的行（已忽略）",
+              "catalog.name_repeated": "事项名称重复的行", "catalog.column_missing": "缺少的列",
+              "catalog.element_empty": "要素为空"}
+
+
+def _counts(catalog_findings: pd.DataFrame) -> list[tuple[str, str]]:
+    problems = catalog_findings[catalog_findings["severity"] != "info"]
+    words = [RULE_WORDS.get(rule, rule) + (f"：{label(field)}" if rule == "catalog.element_empty" else "")
+             for rule, field in zip(problems["rule"], problems["field"])]
+    return [(word, str(n)) for word, n in pd.Series(words, dtype=object).value_counts(sort=False).items()]
+
+
+def write_staff_report(path: Path, catalog_findings: pd.DataFrame, inbox_findings: pd.DataFrame,
+                       write_sheet) -> None:
+    """xlsx: 汇总 (what the catalog's codes are read as, counts per problem), 目录问题 (each catalog
+    row's problems), 收件箱问题 (files outside any district folder). write_sheet is
+    warehouse.exports' sheet writer."""
+    notes = [("说明", m) for m in catalog_findings.loc[catalog_findings["severity"] == "info", "message"]]
+    files = ", ".join(sorted(set(catalog_findings["source_file"].dropna()))) if "source_file" in catalog_findings else ""
+    rows = [("目录文件", files), *notes, *_counts(catalog_findings),
+            ("不属于任何区(市)的文件问题", str(len(inbox_findings)))]
+    summary = pd.DataFrame(rows, columns=["项目", "数值"])
+    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                          "strings_to_numbers": False})
+    write_sheet(workbook, "汇总", summary, {"项目": 30, "数值": 80})
+    problems = catalog_findings[catalog_findings["severity"] != "info"].sort_values(
+        ["row_number", "field"], na_position="first")
+    write_sheet(workbook, "目录问题", _people(problems, CATALOG_LABELS), {"问题说明": 60, "值": 30, "事项编码": 34})
+    write_sheet(workbook, "收件箱问题", _people(inbox_findings, INBOX_LABELS), {"文件": 40, "问题说明": 50, "修改建议": 40})
+    workbook.close()
