@@ -8,7 +8,10 @@ from pathlib import Path
 
 from flows.inbox import InboxScan
 from flows.pools import process_pool
-from transforms.ingest import FileFinding, IngestContext
+from transforms.column_content import ContentKnowledge
+from transforms.ingest import FileFinding, IngestContext, reading_key
+from transforms.name_identity import identity_of
+from warehouse.build import catalog_for_matching
 from warehouse import landing
 from warehouse.landing import InboxFile
 from warehouse.landing_files import LandedFile, land_file
@@ -35,9 +38,22 @@ class PendingReads:
             return land_alone(self.paths[inbox_file.source_file], inbox_file, self.context, self.rows_dir)
 
 
-def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], reference: Reference,
+def reading_context(con, reference: Reference) -> IngestContext:
+    """What the reader processes need: header words, towns, and the catalog's names and codes and
+    the vocabularies, to read columns by their content."""
+    catalog = catalog_for_matching(con, reference)
+    identities = [identity_of(*row) for row in zip(
+        catalog["name_key"].fillna(""), catalog["name_situations"].fillna(""), catalog["name_qualifier"].fillna(""),
+        catalog["name_notes"].fillna(""), catalog["name_guide"].fillna(False))]
+    knowledge = ContentKnowledge(
+        name_keys=frozenset(k for i in identities for k in (i.core, i.flat) if k),
+        code_keys=frozenset(k for keys in catalog["code_keys"] for k in keys if "#" not in k),
+        vocabulary=reference.vocabulary, towns=reference.towns)
+    return IngestContext(reference.synonyms, reference.towns, knowledge)
+
+
+def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], context: IngestContext,
                  rows_dir: Path) -> PendingReads:
-    context = IngestContext(reference.synonyms, reference.towns)
     paths = {f.source_file: scan.paths[f.source_file] for f in to_read}
     futures = {f.source_file: pool.submit(land_file, paths[f.source_file], f.source_file, f.district, context,
                                           rows_dir)
@@ -59,5 +75,5 @@ def land_alone(path: Path, inbox_file: InboxFile, context: IngestContext, rows_d
 def store_district_files(con, files: list[InboxFile], reads: PendingReads, run_id: str) -> int:
     """Record one district's file readings in landing once they are all done; returns the rows landed."""
     readings = [(reads.landed(f), f.size_bytes) for f in files]
-    landing.store_readings(con, readings, run_id)
+    landing.store_readings(con, readings, run_id, reading_key(reads.context))
     return sum(landed.row_count for landed, _ in readings)

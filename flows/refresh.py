@@ -22,6 +22,7 @@ from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import db, exports, landing, landing_files
+from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
 from warehouse.reference import catalog_path, load_reference
@@ -130,13 +131,14 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
 
 def _ingest(con, scan, reference, run_id: str, workers: int, rows_dir: Path) -> list:
     """Read the new or changed files in parallel; record them district by district (one task each)."""
-    to_read = landing.files_to_read(con, scan.files, rows_dir)
+    context = reading.reading_context(con, reference)
+    to_read = landing.files_to_read(con, scan.files, rows_dir, reading_key(context))
     by_district: dict[str, list] = {}
     for f in to_read:
         by_district.setdefault(f.district, []).append(f)
     with worker_pool(min(workers, len(to_read))) as pool:
         in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
-        reads = reading.submit_reads(pool, scan, in_store_order, reference, rows_dir)
+        reads = reading.submit_reads(pool, scan, in_store_order, context, rows_dir)
         for district, files in sorted(by_district.items()):
             ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
     return to_read

@@ -13,7 +13,8 @@ from transforms.matching import ACCEPTED_METHODS as ACCEPTED
 
 SCORE_SQL = f"""
 WITH j AS (
-    SELECT s.match_method, s.catalog_code, s.candidates, nullif(t.true_code, '') AS true_code
+    SELECT s.match_method, split_part(s.catalog_code, '#', 1) AS catalog_code, s.candidates,
+           nullif(t.true_code, '') AS true_code
     FROM truth t
     LEFT JOIN site_items s
       ON s.source_file = t.source_file AND coalesce(s.sheet, '') = coalesce(t.sheet, '')
@@ -71,6 +72,40 @@ GROUP BY 1
 UNION ALL
 SELECT '(clean)', count(*), count(*) FILTER (WHERE has_error) FROM t WHERE defects = ''
 """
+
+
+SITES_SQL = """
+SELECT count(*) AS truth_rows,
+       count(s.item_id) AS rows_landed,
+       count(*) FILTER (WHERE s.site_level = t.site_level) AS level_right,
+       count(*) FILTER (WHERE s.site_level = t.site_level AND coalesce(s.town, '') = t.town
+                        AND coalesce(s.community, '') = coalesce(t.community, '')) AS site_right
+FROM truth t
+LEFT JOIN site_items s
+  ON s.source_file = t.source_file AND coalesce(s.sheet, '') = coalesce(t.sheet, '')
+ AND s.row_number = t.row_number::INTEGER
+"""
+
+
+def score_sites(warehouse: Path, truth_csv: Path) -> dict:
+    """Rows found at their true (file, sheet, row), and on their true level, town and community."""
+    truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con.register("truth", truth)
+        row = con.sql(SITES_SQL).df().iloc[0].to_dict()
+    finally:
+        con.close()
+    counts = {k: int(v) for k, v in row.items()}
+    return {**counts, "landed_rate": _ratio(counts["rows_landed"], counts["truth_rows"]),
+            "level_rate": _ratio(counts["level_right"], counts["truth_rows"]),
+            "site_rate": _ratio(counts["site_right"], counts["truth_rows"])}
+
+
+def evaluate(warehouse: Path, truth_csv: Path) -> dict:
+    """Every measure of an evaluation set in one record (matching, validation, sites)."""
+    return {"matching": score(warehouse, truth_csv), "findings": score_findings(warehouse, truth_csv),
+            "sites": score_sites(warehouse, truth_csv)}
 
 
 def score_findings(warehouse: Path, truth_csv: Path) -> dict:

@@ -21,7 +21,7 @@ from transforms.normalize import names_table
 from transforms.readers import cell_text, read_file
 from transforms.tables import extract_table
 
-CATALOG_FIELDS = [f.name for f in SUBMISSION_FIELDS if f.name not in ("town", "community", "seq", "note")]
+CATALOG_FIELDS = [f.name for f in SUBMISSION_FIELDS if f.name not in ("town", "community", "site", "seq", "note")]
 # Elements a published guide needs: an empty one is a catalog finding, never a reason to withhold the list.
 GUIDE_ELEMENTS = ("item_type", "legal_basis", "exercise_levels", "acceptance_conditions", "materials",
                   "statutory_limit", "promised_limit", "fee", "handling_type")

@@ -73,6 +73,10 @@ class CatalogIndex:
                     return self.by_code[padded], "leading_zeros_restored"
         return [], ""
 
+    def is_own_code(self, key: str, i: int) -> bool:
+        """Whether the key is item i's own code (not an alternative or a 基本编码 several items share)."""
+        return bool(self.code_keys[i]) and self.code_keys[i][0] in (key, key.zfill(len(self.code_keys[i][0])))
+
     def compatible(self, written: NameIdentity, i: int) -> bool:
         """Whether item i can be what a name with the same core says, given its groups.
 
@@ -82,7 +86,9 @@ class CatalogIndex:
         mine = self.identities[i].groups
         if any(kind not in NOISE_KINDS or kind in family.split_kinds for kind, _ in written.groups - mine):
             return False
-        return not ((mine - written.groups) & family.distinguishing)
+        # A group only the item has: noise it does not split on is fine; a situation or note may be
+        # what sets it apart from an item the catalog does not hold (…核发 vs …核发(延期)).
+        return not any(g in family.distinguishing or g[0] not in NOISE_KINDS for g in mine - written.groups)
 
 
 def _family(ids: list[int], identities: list[NameIdentity]) -> Family:

@@ -19,6 +19,7 @@ class Field:
 SUBMISSION_FIELDS: tuple[Field, ...] = (
     Field("town", "镇(街道)"),
     Field("community", "村(社区)"),
+    Field("site", "服务站点"),  # one column naming a town's centre or a community's station
     Field("site_level", "便民服务层级"),
     Field("seq", "序号"),
     Field("item_name", "事项名称", required=True),

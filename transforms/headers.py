@@ -7,11 +7,16 @@ compared after removing spaces, line breaks, brackets' contents like （必填�
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from transforms.codes import code_key, code_text
+from transforms.column_content import ContentKnowledge, is_catalog_name, sample
+from transforms.column_roles import assign_fields
 from transforms.readers import Sheet, cell_text
 
 HEADER_SEARCH_ROWS = 15
+CONTENT_SEARCH_ROWS = 30  # where the first row the catalog knows is looked for, when header words fail
+CONTENT_SAMPLE_ROWS = 300  # rows under the header whose cells tell what a column holds
 MIN_MAPPED_FIELDS = 3
 
 _NOISE = re.compile(r"[\s*:：'\"“”‘’、,，.。]+")
@@ -44,6 +49,8 @@ class HeaderMap:
     columns: dict[str, int]  # field -> column index
     extras: dict[int, str]  # column index -> header text of columns kept as extras
     header_row_numbers: tuple[int, ...]
+    inferred: list[tuple[str, str, str]] = field(default_factory=list)  # (header, field, why) not by header word
+    unplaced: list[str] = field(default_factory=list)  # headers of columns nothing could be made of
 
 
 def _filled_header_row(sheet: Sheet, index: int) -> list[str]:
@@ -60,46 +67,124 @@ def _filled_header_row(sheet: Sheet, index: int) -> list[str]:
 def _map_row(cells: list[str], synonyms: dict[str, str]) -> dict[str, int]:
     mapped: dict[str, int] = {}
     for col, text in enumerate(cells):
-        field = lookup_header(text, synonyms)
-        if field and field not in mapped:
-            mapped[field] = col
+        field_name = lookup_header(text, synonyms)
+        if field_name and field_name not in mapped:
+            mapped[field_name] = col
     return mapped
 
 
-def detect_header(sheet: Sheet, synonyms: dict[str, str], min_fields: int = MIN_MAPPED_FIELDS) -> HeaderMap | None:
-    """The best header among the first rows, or None when no row names enough known fields."""
-    best_index, best = None, {}
+def _header_by_words(sheet: Sheet, synonyms: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    """The row among the first ones naming the most fields, among rows naming the item; else the
+    row naming the most fields (at least two)."""
+    best_index, best, fallback_index, fallback = None, {}, None, {}
     for index in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
         mapped = _map_row(_filled_header_row(sheet, index), synonyms)
         # Only a row naming the item can be the header (a two-row header's second line may name more).
         if "item_name" in mapped and len(mapped) > len(best):
             best_index, best = index, mapped
-    if best_index is None or len(best) < min_fields:
+        elif len(mapped) > max(len(fallback), 1):
+            fallback_index, fallback = index, mapped
+    if best_index is not None:
+        return best_index, best
+    return fallback_index, fallback
+
+
+def _first_catalog_row(sheet: Sheet, knowledge: ContentKnowledge) -> int | None:
+    """The first row holding a name or a code the catalog knows."""
+    for index in range(min(CONTENT_SEARCH_ROWS, len(sheet.rows))):
+        for value in sheet.rows[index]:
+            text = cell_text(value).strip()
+            if text and 2 <= len(text) <= 80 and (is_catalog_name(text, knowledge)
+                                                   or code_key(code_text(text)) in knowledge.code_keys):
+                return index
+    return None
+
+
+def detect_header(sheet: Sheet, synonyms: dict[str, str], knowledge: ContentKnowledge | None = None,
+                  district: str = "", min_fields: int = MIN_MAPPED_FIELDS) -> HeaderMap | None:
+    """The header (by its words, or found above the first row the catalog knows) and what each
+    column holds (by header word, checked against its cells; by its cells where the word is
+    unknown or contradicted). None when no column holds anything the catalog knows and the
+    header words name too little."""
+    knowledge = knowledge or ContentKnowledge()
+    index, mapped = _header_by_words(sheet, synonyms)
+    if "item_name" not in mapped and knowledge.knows_catalog:
+        first_known = _first_catalog_row(sheet, knowledge)
+        if first_known is not None and (index is None or index >= first_known):
+            index = first_known - 1 if first_known > 0 and _looks_like_header(sheet, first_known - 1, knowledge) \
+                else None
+            mapped = _map_row(_filled_header_row(sheet, index), synonyms) if index is not None else {}
+            if index is None:
+                return _resolve(sheet, HeaderMap(first_known, {}, {}, ()), [""] * _width(sheet), knowledge,
+                                district, synonyms)
+    if index is None:
         return None
-    name_col = best["item_name"]
-    if any(r0 == best_index - 1 and r1 >= best_index and c0 <= name_col <= c1 for r0, c0, r1, c1 in sheet.merged):
-        # The second line of a two-row header (事项名称 merged down over it): start at the first line.
+    header = _rows_of_header(sheet, index, mapped, synonyms)
+    resolved = _resolve(sheet, header, _combined_header_texts(sheet, list(_header_indexes(sheet, header))),
+                        knowledge, district, synonyms)
+    if resolved is None:
+        return None
+    if "item_name" not in resolved.columns and "item_code" not in resolved.columns:
+        return None
+    if len(resolved.columns) < min_fields and not knowledge.knows_catalog:
+        return None
+    return resolved
+
+
+def _width(sheet: Sheet) -> int:
+    return max((len(r) for r in sheet.rows[:CONTENT_SEARCH_ROWS]), default=0)
+
+
+def _looks_like_header(sheet: Sheet, index: int, knowledge: ContentKnowledge) -> bool:
+    texts = [cell_text(v).strip() for v in sheet.rows[index]]
+    filled = [t for t in texts if t]
+    return len(filled) >= 2 and not any(is_catalog_name(t, knowledge) for t in filled)
+
+
+def _header_indexes(sheet: Sheet, header: HeaderMap) -> range:
+    top = sheet.row_numbers.index(header.header_row_numbers[0]) if header.header_row_numbers else header.first_data_index
+    return range(top, header.first_data_index)
+
+
+def _rows_of_header(sheet: Sheet, best_index: int, best: dict[str, int], synonyms) -> HeaderMap:
+    """The header's row(s): a two-row header's first line when the name is merged down over the
+    second, and the second line's fields (办理时限 over 法定 | 承诺)."""
+    name_col = best.get("item_name")
+    if name_col is not None and any(r0 == best_index - 1 and r1 >= best_index and c0 <= name_col <= c1
+                                    for r0, c0, r1, c1 in sheet.merged):
         best_index -= 1
         best = _map_row(_filled_header_row(sheet, best_index), synonyms)
     upper = _filled_header_row(sheet, best_index)
     columns = dict(best)
     header_rows = [best_index]
     lower_index = best_index + 1
-    if lower_index < len(sheet.rows):
+    if lower_index < len(sheet.rows) and "item_name" in columns:
         lower = [cell_text(v) for v in sheet.rows[lower_index]]
         added = _second_header_row(upper, lower, columns, synonyms)
         if added:
             columns.update(added)
             header_rows.append(lower_index)
-    header_texts = _combined_header_texts(sheet, header_rows)
-    used = set(columns.values())
-    extras = {col: text for col, text in enumerate(header_texts) if text and col not in used}
-    return HeaderMap(
-        first_data_index=header_rows[-1] + 1,
-        columns=columns,
-        extras=extras,
-        header_row_numbers=tuple(sheet.row_numbers[i] for i in header_rows),
-    )
+    return HeaderMap(header_rows[-1] + 1, columns, {}, tuple(sheet.row_numbers[i] for i in header_rows))
+
+
+def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: ContentKnowledge, district: str,
+             synonyms) -> HeaderMap:
+    """Every column's field, by header word checked against content (column_roles.assign_fields)."""
+    rows = sheet.rows[header.first_data_index:]
+    # Rows spread over the whole sheet: a site column may name only the town's centre in its first block.
+    data = rows[::max(1, len(rows) // CONTENT_SAMPLE_ROWS)][:CONTENT_SAMPLE_ROWS]
+    width = max(len(texts), max((len(r) for r in data), default=0))
+    by_header = {col: f for f, col in header.columns.items()}
+    for col, text in enumerate(texts):
+        if col not in by_header and (f := lookup_header(text, synonyms)):
+            by_header[col] = f  # a second column with a known word: its content decides below
+    cells = {col: sample(cell_text(r[col]) if col < len(r) else "" for r in data) for col in range(width)}
+    texts = texts + [""] * (width - len(texts))
+    assignment = assign_fields(texts, by_header, cells, knowledge, district)
+    extras = {col: (texts[col] or f"第{col + 1}列") for col in range(width)
+              if col not in assignment.columns.values() and (texts[col] or cells[col])}
+    return HeaderMap(header.first_data_index, assignment.columns, extras, header.header_row_numbers,
+                     assignment.inferred, assignment.unplaced)
 
 
 def _second_header_row(upper, lower, columns, synonyms) -> dict[str, int]:

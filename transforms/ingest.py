@@ -2,16 +2,16 @@
 
 import hashlib
 import itertools
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 
-from transforms.fields import COMMUNITY_LEVEL, LABELS, REQUIRED_FIELDS, SUBMISSION_FIELDS, TOWN_LEVEL
+from transforms.fields import LABELS, REQUIRED_FIELDS, SUBMISSION_FIELDS
+from transforms.column_content import ContentKnowledge
 from transforms.headers import detect_header
+from transforms.row_sites import assign_sites
 from transforms.readers import cell_text, read_file
 from transforms.tables import SheetTable, extract_table
 
@@ -21,22 +21,19 @@ SKIPPED_SHEET_NAMES = ("目录",)
 LANDING_COLUMNS = (
     ["district", "source_file", "file_sha256", "sheet", "row_number"]
     + [f.name for f in SUBMISSION_FIELDS]
-    + ["extras"]
+    + ["extras", "site_evidence"]
 )
+ONCE_PER_FILE = ("column_inferred", "column_unplaced")  # column_missing stays per sheet (checks join on it)
 LANDING_SCHEMA = pa.schema([(c, pa.int32() if c == "row_number" else pa.dictionary(pa.int32(), pa.string()))
                            for c in LANDING_COLUMNS])
-_TOWN_SHEET_KEYS = {"镇街道", "镇", "街道", "镇级", "街道级", "镇街", "乡镇", "便民服务中心"}
-_COMMUNITY_SHEET_KEYS = {"村社区", "新村社区", "村", "社区", "村级", "社区级", "村居", "便民服务站"}
-_COMMUNITY_SUFFIXES = ("村", "社区", "居委会", "村委会", "居")
-_PUNCT = re.compile(r"[\s()（）\[\]【】]")
-
-
 @dataclass
 class IngestContext:
-    """What reading needs to know: header synonyms and the district's towns."""
+    """What reading needs to know: header synonyms, the district's towns and what the catalog and
+    the vocabularies say cells look like (to read columns by their content)."""
 
     synonyms: dict[str, str]
     towns: dict[str, list[str]] = field(default_factory=dict)  # district -> town names
+    knowledge: ContentKnowledge | None = None
 
 
 @dataclass
@@ -65,31 +62,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _key(text: str) -> str:
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+# Bump when a change of reading (headers, columns, sites) must make every file count as unread.
+READER_VERSION = "3"
 
 
-def _sheet_site(sheet_name: str | None, towns: list[str]) -> tuple[str, str, str]:
-    """(town, community, site_level) implied by a sheet's name; '' where it says nothing."""
-    if not sheet_name:
-        return "", "", ""
-    key = _key(sheet_name)
-    if key in _TOWN_SHEET_KEYS:
-        return "", "", TOWN_LEVEL
-    if key in _COMMUNITY_SHEET_KEYS:
-        return "", "", COMMUNITY_LEVEL
-    for town in towns:
-        if key == _key(town):
-            return town, "", TOWN_LEVEL
-    if key.endswith(_COMMUNITY_SUFFIXES):
-        return "", sheet_name.strip(), COMMUNITY_LEVEL
-    return "", "", ""
-
-
-def town_from_path(source_file: str, towns: list[str]) -> str:
-    """The longest known town name that the file's path mentions, or ''."""
-    hits = [t for t in towns if t and t in source_file]
-    return max(hits, key=len) if hits else ""
+def reading_key(context: IngestContext) -> str:
+    """What a file's reading depends on besides the file: a change reads every file again."""
+    digest = hashlib.sha256(READER_VERSION.encode())
+    knowledge = context.knowledge or ContentKnowledge()
+    for part in (sorted(context.synonyms.items()), sorted((d, sorted(t)) for d, t in context.towns.items()),
+                 sorted(knowledge.name_keys), sorted(knowledge.code_keys),
+                 knowledge.vocabulary.fingerprint() if knowledge.vocabulary else ""):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()
 
 
 def ingest_file(data: bytes, source_file: str, district: str, context: IngestContext) -> IngestResult:
@@ -97,33 +82,37 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     result = read_file(data, source_file)
     findings = [FileFinding(p.rule, p.message, p.sheet) for p in result.problems]
     towns = context.towns.get(district, [])
-    path_town = town_from_path(source_file, towns)
+    knowledge = context.knowledge or ContentKnowledge(towns=context.towns)
     sheets = []
+    unknown_towns: dict[str, str] = {}
     for sheet in result.sheets:
         if sheet.name and (any(word in sheet.name for word in SKIPPED_SHEET_WORDS)
                            or sheet.name.strip() in SKIPPED_SHEET_NAMES):
             continue
         if not any(any(cell_text(c).strip() for c in row) for row in sheet.rows):
             continue
-        header = detect_header(sheet, context.synonyms)
+        header = detect_header(sheet, context.synonyms, knowledge, district)
         if header is None:
             findings.append(FileFinding(
                 "header_not_found",
-                f"未找到表头：前15行中没有'{LABELS['item_name']}'等列名，本工作表未读取。请使用标准列名。",
-                sheet.name, severity="warning"))
+                f"未找到表头：前15行中没有'{LABELS['item_name']}'等列名，也没有一列是目录中的事项名称或编码，"
+                "本工作表未读取。请使用标准列名。", sheet.name, severity="warning"))
             continue
         table = extract_table(sheet, header)
         if not table.row_numbers:
             continue
-        findings += [
-            FileFinding("column_missing", f"未找到'{LABELS[name]}'列：请在表中增加该列并逐项填写。", sheet.name, field=name)
-            for name in REQUIRED_FIELDS if name not in header.columns
-        ]
-        sheet_town, sheet_community, sheet_level = _sheet_site(sheet.name, towns)
-        for column, value in (("town", sheet_town or path_town), ("community", sheet_community),
-                              ("site_level", sheet_level)):
-            table.columns[column] = _default(table.columns[column], value)
-        sheets.append((sheet.name, table))
+        findings += _column_findings(header, sheet.name)
+        sites = assign_sites(table.columns["town"], table.columns["community"], table.columns["site"],
+                             table.columns["site_level"], sheet.name, source_file, district, towns)
+        table.columns["town"], table.columns["community"] = sites.towns, sites.communities
+        table.columns["site_level"] = [given if given.strip() else level
+                                       for given, level in zip(table.columns["site_level"], sites.levels)]
+        for town, where in sites.unknown_towns.items():
+            unknown_towns.setdefault(town, where)
+        sheets.append((sheet.name, table, sites.evidence))
+    findings += [FileFinding("site.unknown_town", f"'{town}'不在镇(街道)名单中（取自{where}）：已按此名称处理，"
+                                                  "请核对，或在参考数据 towns.csv 中增加", severity="warning", field="town")
+                 for town, where in sorted(unknown_towns.items())]
     if not sheets:
         if not any(f.severity == "error" for f in findings):
             findings.append(FileFinding(
@@ -131,15 +120,41 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
                 f"文件中没有可读取的事项行：未找到含'{LABELS['item_name']}'列的表格，或表格为空。",
             ))
         return empty_result(district, source_file, digest, findings)
-    return IngestResult(district, source_file, digest, _landing_table(sheets, district, source_file, digest), findings)
+    return IngestResult(district, source_file, digest, _landing_table(sheets, district, source_file, digest),
+                        _once(findings))
 
 
-def _landing_table(sheets: list[tuple[str | None, SheetTable]], district: str, source_file: str,
+def _column_findings(header, sheet_name: str | None) -> list[FileFinding]:
+    """What the header lacks, what was read from cells, and what could not be placed."""
+    found = [FileFinding("column_missing", f"未找到'{LABELS[name]}'列：请在表中增加该列并逐项填写。", sheet_name,
+                         field=name)
+             for name in REQUIRED_FIELDS if name not in header.columns]
+    found += [FileFinding("column_inferred", f"列'{text}'识别为'{LABELS[name]}'（{why}），请核对",
+                          severity="warning", field=name)
+              for text, name, why in header.inferred]
+    found += [FileFinding("column_unplaced", f"列'{text}'未能识别，已作为附加列保留（见 site_items.extras）",
+                          severity="warning")
+              for text in header.unplaced]
+    return found
+
+
+def _once(findings: list[FileFinding]) -> list[FileFinding]:
+    """Each inference once per file, not once per sheet (a sheet per community repeats its header)."""
+    seen, out = set(), []
+    for f in findings:
+        key = (f.rule, f.field, f.message.split("（")[0], f.sheet if f.rule not in ONCE_PER_FILE else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _landing_table(sheets: list[tuple[str | None, SheetTable, list[str]]], district: str, source_file: str,
                    digest: str) -> pa.Table:
     """The file's rows in LANDING_SCHEMA. Text columns are dictionary-encoded: a district repeats the
     same legal basis or materials in thousands of rows, and encoding each distinct value once is
     several times faster than encoding every cell."""
-    count = sum(len(table.row_numbers) for _, table in sheets)
+    count = sum(len(table.row_numbers) for _, table, _ in sheets)
     constants = {"district": district, "source_file": source_file, "file_sha256": digest}
 
     def joined(lists) -> list:
@@ -149,16 +164,18 @@ def _landing_table(sheets: list[tuple[str | None, SheetTable]], district: str, s
     arrays = []
     for name in LANDING_COLUMNS:
         if name == "row_number":
-            arrays.append(pa.array(joined(table.row_numbers for _, table in sheets), pa.int32()))
+            arrays.append(pa.array(joined(table.row_numbers for _, table, _ in sheets), pa.int32()))
         elif name in constants:
             arrays.append(pa.DictionaryArray.from_arrays(pa.array(np.zeros(count, np.int32)),
                                                          pa.array([constants[name]], pa.string())))
         elif name == "sheet":
-            arrays.append(_dictionary_column(joined([sheet] * len(table.row_numbers) for sheet, table in sheets)))
+            arrays.append(_dictionary_column(joined([sheet] * len(table.row_numbers) for sheet, table, _ in sheets)))
         elif name == "extras":
-            arrays.append(_dictionary_column(joined(table.extras for _, table in sheets)))
+            arrays.append(_dictionary_column(joined(table.extras for _, table, _ in sheets)))
+        elif name == "site_evidence":
+            arrays.append(_dictionary_column(joined(evidence for _, _, evidence in sheets)))
         else:
-            arrays.append(_dictionary_column(joined(table.columns[name] for _, table in sheets)))
+            arrays.append(_dictionary_column(joined(table.columns[name] for _, table, _ in sheets)))
     return pa.Table.from_arrays(arrays, schema=LANDING_SCHEMA)
 
 
@@ -175,10 +192,3 @@ def _dictionary_column(values: list) -> pa.DictionaryArray:
 def empty_result(district: str, source_file: str, digest: str, findings: list[FileFinding]) -> IngestResult:
     """A file that gave no rows: only its findings."""
     return IngestResult(district, source_file, digest, LANDING_SCHEMA.empty_table(), findings)
-
-
-def _default(values: list[str], value: str) -> list[str]:
-    """The column with its blank cells set to what the sheet's name or the file's path says."""
-    if not value:
-        return values
-    return [v if v.strip() else value for v in values]

@@ -91,7 +91,7 @@ def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFr
         identity = identity_of(*name_row)
         key = review_key(identity, code_key)
         coded, repair = index.items_for_code(code_key)
-        result = matcher.reviewed(identity, decided[key]) if key in decided else matcher.match(identity, coded, repair)
+        result = matcher.reviewed(identity, decided[key]) if key in decided else matcher.match(identity, coded, repair, code_key)
         result.update(review_key=key, coded_item=index.codes[coded[0]] if len(coded) == 1 else None,
                       code_repair=repair or ("not_in_catalog" if code_key and not coded else None))
         for column in OUTPUT_COLUMNS:
@@ -192,7 +192,7 @@ class _Matcher:
         return None
 
     # -- name and code together -----------------------------------------------------------------
-    def match(self, identity: NameIdentity, by_code: list[int], repair: str) -> dict:
+    def match(self, identity: NameIdentity, by_code: list[int], repair: str, code_key: str = "") -> dict:
         index = self.index
         by_name = self.by_name(identity)
         repaired = "（编码已补回丢失的前导零）" if repair else ""
@@ -206,7 +206,7 @@ class _Matcher:
                 i, j = by_code[0], by_name.items[0]
                 return self._review(identity, [(i, self._score(identity, i)), (j, 100.0)],
                                     f"编码指向'{index.names[i]}'，名称指向'{index.names[j]}'", runner_up=(j, 100.0))
-            agreeing = [i for i in by_code if self._agrees(identity, i, by_name)]
+            agreeing = [i for i in by_code if self._agrees(identity, i, by_name, index.is_own_code(code_key, i))]
             if len(agreeing) == 1:
                 i = agreeing[0]
                 note = "，编码对应多个子项，按名称确定" if len(by_code) > 1 else ""
@@ -229,14 +229,17 @@ class _Matcher:
         evidence = "目录中没有相近事项，可能是新事项" if identity.core else "名称未填写，编码不在目录中"
         return _result(None, "none", 0.0, None, None, "[]", evidence)
 
-    def _agrees(self, identity: NameIdentity, i: int, by_name: NameResult | None) -> bool:
+    def _agrees(self, identity: NameIdentity, i: int, by_name: NameResult | None, own_code: bool) -> bool:
         """Whether the name fits the item a code names: the same item by name, or a close name
-        whose brackets do not contradict it."""
+        whose brackets do not contradict it. A code several items share (a 目录编码, the 基本编码
+        inside a 实施编码) may also be an item's the catalog lacks: then the brackets must agree."""
         if by_name is not None and i in by_name.items and by_name.method != "ambiguous":
             return True
         mine = self.index.identities[i]
-        if identity.meaningful != mine.meaningful and (identity.meaningful - mine.meaningful):
+        if identity.meaningful - mine.meaningful:
             return False  # the name says 变更 / 承诺件 … where the code's item does not
+        if not own_code and mine.meaningful - identity.meaningful:
+            return False
         if by_name is not None and by_name.method == "ambiguous":
             return i in by_name.items
         core_score = fuzz.ratio(identity.core, mine.core)

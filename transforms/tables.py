@@ -13,7 +13,7 @@ from transforms.fields import SUBMISSION_FIELDS
 from transforms.headers import HeaderMap
 from transforms.readers import Sheet, cell_text
 
-FILL_DOWN_FIELDS = ("town", "community", "site_level")
+FILL_DOWN_FIELDS = ("town", "community", "site", "site_level")
 # A row with neither name nor code still counts as an item row when it fills this many elements.
 MIN_ELEMENTS_WITHOUT_NAME = 3
 # A note under the table that lands in the name column: "填表人：张三", "注：以上事项…".

@@ -85,6 +85,11 @@ class Vocabulary:
             raise ValueError("invalid vocabulary rows:\n" + "\n".join(problems))
         return cls(forms)
 
+    def fingerprint(self) -> str:
+        """Every spelling and its code, as one text (what a reading depended on)."""
+        return repr(sorted((name, sorted((form, t.code) for form, t in table.items()))
+                           for name, table in self._forms.items()))
+
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(sorted(self._forms))

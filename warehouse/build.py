@@ -91,7 +91,7 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
        r.fee, f.charged AS fee_charged, f.amount_yuan AS fee_amount_yuan, f.basis AS fee_basis,
        r.handling_type AS raw_handling_type, h.code AS handling_type_code, h.label AS handling_type,
        r.online, o.flag AS is_online, r.proxy, p.flag AS is_proxy,
-       nullif(r.note, '') AS note, nullif(r.extras, '') AS extras
+       nullif(r.note, '') AS note, nullif(r.extras, '') AS extras, nullif(r.site_evidence, '') AS site_evidence
 FROM landing.rows r
 LEFT JOIN n_name n ON n.raw = coalesce(r.item_name, '')
 LEFT JOIN n_code c ON c.raw = coalesce(r.item_code, '')

@@ -36,19 +36,23 @@ class InboxFile:
     size_bytes: int
 
 
-def files_to_read(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile], directory: Path) -> list[InboxFile]:
-    """The inbox files whose content differs from the version last read, or whose rows are lost
-    (a loaded file whose rows file is gone is read again)."""
+def files_to_read(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile], directory: Path,
+                  reading_key: str | None = None) -> list[InboxFile]:
+    """The inbox files whose content differs from the version last read, whose rows are lost (a
+    loaded file whose rows file is gone is read again), or that were read with other reference
+    data, catalog or reader (reading_key: transforms.ingest.reading_key)."""
     known = {
         source_file: sha256
-        for source_file, sha256, rows_file, status in con.sql(
-            "SELECT source_file, file_sha256, rows_file, status FROM landing.files").fetchall()
-        if status == "rejected" or (rows_file is not None and (directory / rows_file).exists())
+        for source_file, sha256, rows_file, status, key in con.sql(
+            "SELECT source_file, file_sha256, rows_file, status, reading_key FROM landing.files").fetchall()
+        if (status == "rejected" or (rows_file is not None and (directory / rows_file).exists()))
+        and (reading_key is None or key == reading_key)
     }
     return [f for f in inbox if known.get(f.source_file) != f.file_sha256]
 
 
-def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFile, int]], run_id: str) -> None:
+def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFile, int]], run_id: str,
+                   reading_key: str | None = None) -> None:
     """Record file readings (each with its size in bytes) in one transaction: which rows file holds
     each file's last good version, and each file's problems."""
     if not readings:
@@ -66,7 +70,8 @@ def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFi
         files.append({"source_file": landed.source_file, "district": landed.district,
                       "file_sha256": landed.file_sha256, "size_bytes": size_bytes,
                       "status": "loaded" if usable else "rejected", "row_count": landed.row_count,
-                      "good_sha256": good_sha256, "read_run_id": run_id, "read_at": now, "rows_file": rows_file})
+                      "good_sha256": good_sha256, "read_run_id": run_id, "read_at": now, "rows_file": rows_file,
+                      "reading_key": reading_key})
         findings += [{"source_file": landed.source_file, "file_sha256": landed.file_sha256, "sheet": f.sheet,
                       "field": f.field, "rule": f.rule, "severity": f.severity, "message": f.message}
                      for f in landed.findings]
@@ -118,10 +123,13 @@ def refresh_rows_view(con: duckdb.DuckDBPyConnection, directory: Path | None) ->
         con.execute("UPDATE landing.files SET rows_file = NULL, good_sha256 = NULL "
                     "WHERE rows_file IN (SELECT unnest(?::VARCHAR[]))", [missing])
     paths = [(directory / name).resolve() for name in listed if name not in missing]
-    columns = ", ".join(LANDING_COLUMNS)
     if paths:
         files = ", ".join(map(path_literal, paths))
-        source = f"SELECT {columns} FROM read_parquet([{files}])"
+        # Rows files written by an older mulu may lack a column: it reads as NULL until they are read again.
+        present = {r[0] for r in con.sql(f"DESCRIBE SELECT * FROM read_parquet([{files}], union_by_name = true)").fetchall()}
+        columns = ", ".join(c if c in present else f"NULL::{'INTEGER' if c == 'row_number' else 'VARCHAR'} AS {c}"
+                            for c in LANDING_COLUMNS)
+        source = f"SELECT {columns} FROM read_parquet([{files}], union_by_name = true)"
     else:
         nulls = ", ".join(f"NULL::{'INTEGER' if c == 'row_number' else 'VARCHAR'} AS {c}" for c in LANDING_COLUMNS)
         source = f"SELECT {nulls} WHERE false"

@@ -153,7 +153,9 @@ ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS row_number INTEGER;  -- 
 -- What reading depended on besides the file (reader version, synonyms, towns, catalog): a change reads again.
 ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS reading_key VARCHAR;
 ALTER TABLE audit.findings ADD COLUMN IF NOT EXISTS standard_value VARCHAR;  -- the catalog's value (目录值)
-ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;  -- the one item the submitted code names
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_evidence VARCHAR;  -- where town/community were read
+ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS site_evidence VARCHAR;  -- the one item the submitted code names
 ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;
 
 -- The catalog's own problems, for staff (the 目录问题 report); rewritten when the catalog is loaded.

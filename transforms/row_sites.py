@@ -1,0 +1,113 @@
+"""Every row's site (镇(街道), 村(社区), level), from the best evidence the file has, and which evidence.
+
+In order: the row's own cells (a town column, a community column, a 服务站点 column naming either),
+then the sheet's name (a sheet per community, 镇级事项 / 村级事项), then the file's name and folders
+("沙子口街道/东麦窑社区.xlsx"). A town not in the towns list is used when it looks like a site and
+reported for staff to add; a row whose town cannot be found keeps an empty town and is reported
+by validation (site.unknown), never defaulted.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
+from transforms.sites import SiteName, parse_site, sites_in_path
+
+_TOWN_LEVEL_WORDS = re.compile(r"^(?:镇级|街道级|镇街级|乡级|镇街本级|本级|镇本级|街道本级|中心|便民服务中心|镇\(街道\)|镇街|"
+                               r"镇|街道|乡镇|镇街道|镇级事项|街道级事项|镇街事项|镇\(街道\)级|镇\(街道\)事项)$")
+_COMMUNITY_LEVEL_WORDS = re.compile(r"^(?:村级|社区级|村居级|村\(社区\)级?|村社区|新村\(社区\)|村居|村|社区|便民服务站|"
+                                    r"村级事项|社区级事项|村居事项|村\(社区\)事项)$")
+_PUNCT = re.compile(r"[\s:：、,，]")
+
+
+def _key(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def level_word(text: str) -> str:
+    """The level a word alone names (镇级, 本级 → 镇(街道); 村级事项, 便民服务站 → 村(社区)), else ''."""
+    key = _key(text)
+    if _TOWN_LEVEL_WORDS.match(key):
+        return TOWN_LEVEL
+    if _COMMUNITY_LEVEL_WORDS.match(key):
+        return COMMUNITY_LEVEL
+    return ""
+
+
+@dataclass
+class RowSites:
+    towns: list[str]
+    communities: list[str]
+    levels: list[str]  # the level the evidence says, '' where it says none (the community decides later)
+    evidence: list[str]
+    unknown_towns: dict[str, str] = field(default_factory=dict)  # town -> where it was read
+
+
+@dataclass(frozen=True)
+class _Context:
+    towns: list[str]
+    district: str
+    sheet: SiteName
+    sheet_level: str
+    path: SiteName
+
+
+def assign_sites(town_cells: list[str], community_cells: list[str], site_cells: list[str], level_cells: list[str],
+                 sheet_name: str | None, source_file: str, district: str, towns: list[str]) -> RowSites:
+    """Town, community and level of each row; work is done once per distinct combination of cells."""
+    sheet_level = level_word(sheet_name or "")
+    sheet = SiteName() if sheet_level or not sheet_name else parse_site(sheet_name, towns, district)
+    path = sites_in_path(source_file.split("/")[1:], towns, district)
+    context = _Context(towns, district, sheet, sheet_level, path)
+    cache: dict[tuple, tuple] = {}
+    out = RowSites([], [], [], [])
+    for cells in zip(town_cells, community_cells, site_cells, level_cells):
+        if cells not in cache:
+            cache[cells] = _one(*cells, context, out.unknown_towns)
+        town, community, level, evidence = cache[cells]
+        out.towns.append(town)
+        out.communities.append(community)
+        out.levels.append(level)
+        out.evidence.append(evidence)
+    return out
+
+
+def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, context: _Context,
+         unknown: dict[str, str]) -> tuple[str, str, str, str]:
+    towns, district = context.towns, context.district
+    town_cell, community_cell, site_cell = town_cell.strip(), community_cell.strip(), site_cell.strip()
+    candidates: list[tuple[str, SiteName]] = []  # (where, what it names), best evidence first
+    if town_cell:
+        parsed = parse_site(town_cell, towns, district)
+        candidates.append(("镇(街道)列", parsed if parsed.town else SiteName(town_cell, "", town_cell in towns)))
+    level = level_word(level_cell) if level_cell.strip() else ""
+    for where, cell in (("村(社区)列", community_cell), ("服务站点列", site_cell)):
+        if not cell:
+            continue
+        said = level_word(cell)
+        if said:
+            level = level or said
+            continue
+        parsed = parse_site(cell, towns, district)
+        if not (parsed.town or parsed.community) and where == "村(社区)列":
+            parsed = SiteName("", cell, True, COMMUNITY_LEVEL)  # the header says it is a community
+        if parsed.town and not parsed.community:
+            level = level or TOWN_LEVEL  # the town's own 便民服务中心
+        candidates.append((where, parsed))
+    candidates += [("工作表名", context.sheet), ("文件名", context.path)]
+    town = community = ""
+    evidence = []
+    for where, name in candidates:
+        if name.town and not town:
+            town = name.town
+            evidence.append(f"镇(街道)：{where}")
+            if not name.town_known and town not in towns:
+                unknown.setdefault(town, where)
+        if name.community and not community and not (level == TOWN_LEVEL and where in ("工作表名", "文件名")):
+            community = name.community
+            evidence.append(f"村(社区)：{where}")
+    level = level or context.sheet_level
+    if level == TOWN_LEVEL:
+        community = ""
+    return town, community, level or (COMMUNITY_LEVEL if community else ""), "；".join(evidence)

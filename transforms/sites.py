@@ -1,0 +1,146 @@
+"""Site names: which 镇(街道) and 村(社区) a cell, a sheet name or a file path names.
+
+A site is named many ways: 沙子口街道, 沙子口街道便民服务中心, 沙子口街道办事处, 东麦窑社区便民服务站,
+沙子口街道东麦窑社区, 东麦窑村委会. A town is taken from the district's towns list when the text names
+one (沙子口 → 沙子口街道); a name not in the list is still used when it looks like a site (…镇,
+…街道, …乡), and the caller reports it for staff to add. Communities have no list: …村, …社区,
+…居委会 and the like are communities.
+"""
+
+import re
+from dataclasses import dataclass
+
+from transforms.text import clean_text
+
+TOWN_SUFFIXES = ("街道", "镇", "乡")
+COMMUNITY_SUFFIXES = ("社区居委会", "村委会", "居委会", "村民委员会", "居民委员会", "社区", "村")
+# Words around a site's name that are not part of it.
+_SERVICE_WORDS = re.compile(
+    r"(?:党群|政务|综合)?(?:便民服务(?:中心|站|点|室|大厅)|服务中心|服务站|办事处|人民政府|政府|委员会)$")
+_TOWN = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:街道|镇|乡))(?![\u4e00-\u9fff]{0,1}(?:级|村|区))")
+_COMMUNITY = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:社区|村|居委会|村委会))")
+_NOT_SITE = re.compile(r"便民服务事项|事项|目录|清单|说明|汇总|附件|模板|填报|统计|镇街|村居|镇村|乡镇|各镇|各村")
+_PUNCT = re.compile(r"[\s()（）\[\]【】:：,，、._\-—0-9A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class SiteName:
+    town: str = ""  # as the towns list spells it, or as written when not in the list
+    community: str = ""
+    town_known: bool = True  # the town is in the towns list (or there is no town)
+    level_word: str = ""  # 镇(街道) or 村(社区) when the text says which level (便民服务中心 / 站)
+
+
+def _strip_service_words(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _SERVICE_WORDS.sub("", text)
+    return text
+
+
+def _known_town(text: str, towns: list[str]) -> str:
+    """The listed town that the text names or starts with (沙子口 and 沙子口街道 → 沙子口街道)."""
+    best = ""
+    for town in towns:
+        stem = _stem(town)
+        if (text.startswith(town) or (stem != town and text.startswith(stem))) and len(town) > len(best):
+            best = town
+    return best
+
+
+def parse_site(value, towns: list[str], district: str = "") -> SiteName:
+    """The town and community a cell names; empty parts where it names none."""
+    text = _PUNCT.sub("", clean_text(value))
+    if district:
+        text = text.removeprefix(district)
+    if not text or _NOT_SITE.search(text):
+        return SiteName()
+    level = ""
+    if re.search(r"便民服务站|服务站|村委会|居委会", text):
+        level = "村(社区)"
+    elif re.search(r"便民服务中心|办事处|人民政府", text):
+        level = "镇(街道)"
+    text = _strip_service_words(text)
+    town, known = _known_town(text, towns), True
+    if town:
+        rest = text.removeprefix(town) if text.startswith(town) else text[len(_stem(town)):]
+        if rest in COMMUNITY_SUFFIXES:  # 新乡村 is a village, not the town 新乡镇
+            town, rest = "", text
+    elif (m := _TOWN.match(text)) and (m[1] == text or text[len(m[1]):].endswith(COMMUNITY_SUFFIXES)):
+        town, known, rest = m[1], False, text[len(m[1]):]
+    else:
+        rest = text
+    community = community_name(rest)
+    if not (town or community):
+        return SiteName()
+    if community:
+        level = "村(社区)"
+    return SiteName(town, community, known, level or "镇(街道)")
+
+
+_COMMITTEE = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村民委员会", "村"), ("村委会", "村"))
+
+
+def community_name(text: str) -> str:
+    """A community's name when the text is one (东麦窑村委会 → 东麦窑村), else ''."""
+    if len(text) < 2 or not text.endswith(COMMUNITY_SUFFIXES):
+        return ""
+    for long, short in _COMMITTEE:
+        if text.endswith(long) and len(text) > len(long):
+            return text.removesuffix(long) + short
+    return text
+
+
+def _stem(town: str) -> str:
+    for suffix in TOWN_SUFFIXES:
+        if town.endswith(suffix) and len(town) > len(suffix) + 1:
+            return town.removesuffix(suffix)
+    return town
+
+
+def sites_in_path(parts: list[str], towns: list[str], district: str = "") -> SiteName:
+    """The town and community the folders and the file name of a path name, deepest last: a file
+    "沙子口街道/东麦窑社区.xlsx" names both; "附件1：沙子口街道便民服务事项清单.xlsx" the town."""
+    town, community, known = "", "", True
+    for part in parts:
+        stem = re.sub(r"\.[A-Za-z]{2,4}$", "", part)
+        name = _site_in_file_name(stem, towns, district)
+        if name.town:
+            town, known = name.town, name.town_known
+        if name.community:
+            community = name.community
+    return SiteName(town, community, known, "村(社区)" if community else ("镇(街道)" if town else ""))
+
+
+def _site_in_file_name(stem: str, towns: list[str], district: str) -> SiteName:
+    """A site named anywhere in a file or folder name, around words like 便民服务事项清单."""
+    text = _PUNCT.sub("", clean_text(stem))
+    if district:
+        text = text.replace(district, "")
+    listed = [t for t in towns if t in text] or [t for t in towns if _stem(t) != t and _stem(t) in text]
+    town = max(listed, key=len) if listed else ""
+    known = True
+    after = text
+    if town:
+        written = town if town in text else _stem(town)
+        after = text[text.find(written) + len(written):]
+    else:
+        for m in _TOWN.finditer(text):
+            candidate = _clean_prefix(m[1])
+            if candidate and not _NOT_SITE.search(candidate):
+                town, known, after = candidate, False, text[m.end():]
+                break
+    community = ""
+    for m in _COMMUNITY.finditer(after if town else text):
+        candidate = community_name(_clean_prefix(m[1]))
+        if candidate and not _NOT_SITE.search(candidate):
+            community = candidate
+            break
+    return SiteName(town, community, known)
+
+
+def _clean_prefix(name: str) -> str:
+    """Drop leading words a file name puts before a site: 附件, 关于, 区/县/市 names."""
+    name = re.sub(r"^(?:附件|关于|报送|附|表)+", "", name)
+    name = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市)(?=[\u4e00-\u9fff]{2,})", "", name)
+    return name if len(name) >= 2 else ""
