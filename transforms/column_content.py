@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 
 from transforms.codes import code_key, code_text, normalize_code
 from transforms.durations import parse_duration
+from transforms.fees import parse_fee
 from transforms.flags import parse_yes_no
 from transforms.name_identity import identity_of_name
 from transforms.sites import parse_site
 from transforms.vocab import Vocabulary
 
-SAMPLE_CELLS = 200
+SAMPLE_CELLS = 300  # the caller samples rows spread over the sheet
 # A column is taken as a field when at least this share of its cells look like it.
 CONTENT_SHARE = {"item_name": 0.3, "item_code": 0.5}
 DEFAULT_SHARE = 0.6
 
 _LAW = re.compile(r"《[^》]+》|条例|法》|办法|规定|第[一二三四五六七八九十百零\d]+条|〔\d{4}〕|\[\d{4}\]")
 _FEE = re.compile(r"收费|价格|物价|计费|费用|工本费|费标准|发改价")
-_FEE_VALUE = re.compile(r"^(?:不收费|免费|免收|收费|不收取|无收费|\d+(?:\.\d+)?元.*|.*收取.*|.*元/.*)$")
 _MATERIAL = re.compile(r"表|证|书|复印件|原件|证明|照片|材料|申请|合同|协议|报告|清单|图")
 _MATERIAL_LIST = re.compile(r"[、；;\n]|^\s*\d+[.、．]")
 _DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办|中心|厅|部|院|所|站|队|政府|公司|协会|法院|检察院)$")
@@ -79,7 +79,7 @@ def cell_tests(knowledge: ContentKnowledge, district: str = "") -> dict:
         "item_code": lambda c: is_code(c, knowledge),
         "legal_basis": lambda c: bool(_LAW.search(c)) and not _FEE.search(c),
         "fee_basis": lambda c: bool(_FEE.search(c)) and bool(_LAW.search(c)),
-        "fee": lambda c: bool(_FEE_VALUE.match(c)),
+        "fee": lambda c: parse_fee(c).charged is not None and not _LAW.search(c),
         "statutory_limit": lambda c: _is_duration(c),
         "online": lambda c: parse_yes_no(c) is not None,
         "materials": lambda c: bool(_MATERIAL.search(c)) and (bool(_MATERIAL_LIST.search(c)) or len(c) <= 30),

@@ -7,6 +7,7 @@ decision is returned as an inference for people to see; a column nothing can be 
 returned as unplaced (it is kept as an extra, never dropped).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from transforms.column_content import ContentKnowledge, cell_tests, score, threshold
@@ -33,13 +34,13 @@ SAME_TEST = {"promised_limit": "statutory_limit", "proxy": "online"}
 CONTENT_FIELDS = ("item_name", "item_code", "item_type", "handling_type", "exercise_levels", "site_level",
                   "site", "town", "community", "legal_basis", "fee_basis", "statutory_limit", "fee",
                   "materials", "department", "seq")
-MIN_SITE_SHARE = 0.02  # a column is a 服务站点 column when it names both towns and communities
+MIN_SITE_CELLS = 2  # a column is a 服务站点 column when it names both towns and communities
 SWAP = {"statutory_limit": "promised_limit", "promised_limit": "statutory_limit"}
 # Words in an unknown header that say which of two fields with the same cells it is.
 YES_NO_HINTS = (("网", "online"), ("代", "proxy"), ("费", "fee"))
-HEADER_FRAGMENTS = (("条件", "acceptance_conditions"), ("前提", "acceptance_conditions"), ("材料", "materials"),
-                    ("要件", "materials"), ("依据", "legal_basis"), ("备注", "note"), ("说明", "note"),
-                    ("部门", "department"), ("单位", "department"), ("主体", "department"), ("机关", "department"))
+HEADER_FRAGMENTS = ((re.compile("费.*依据|依据.*费"), "fee_basis"), (re.compile("条件|前提"), "acceptance_conditions"),
+                    (re.compile("材料|要件"), "materials"), (re.compile("依据"), "legal_basis"),
+                    (re.compile("备注|说明"), "note"), (re.compile("部门|单位|主体|机关"), "department"))
 LIMIT_HINTS = (("承诺", "promised_limit"), ("法定", "statutory_limit"), ("时限", "promised_limit"),
                ("期限", "promised_limit"), ("时间", "promised_limit"), ("天", "promised_limit"))
 
@@ -69,7 +70,7 @@ class _Scorer:
 
     def _site(self, col: int) -> float:
         town, community = self(col, "town"), self(col, "community")
-        return town + community if min(town, community) >= MIN_SITE_SHARE else 0.0
+        return town + community if round(min(town, community) * len(self.cells[col])) >= MIN_SITE_CELLS else 0.0
 
     def testable(self, name: str) -> bool:
         return name == "site" or SAME_TEST.get(name, name) in self.tests
@@ -97,6 +98,12 @@ def assign_fields(texts: list[str], by_header: dict[int, str], cells: dict[int, 
     for col, name, share, by_word in sorted(claims, key=lambda c: (not c[3], -c[2], c[0])):
         if name in taken and SWAP.get(name) and SWAP[name] not in taken and not by_word:
             name = SWAP[name]  # a second time-limit column: the other limit
+        elif name in taken:  # a second 收费 column holding documents: the field it is mistaken for
+            free = [(scorer(col, other), other) for other in CONFUSABLE.get(name, ())
+                    if other not in taken and scorer.testable(other)]
+            share, other = max(free, default=(0.0, None))
+            if other is not None and share > 0:
+                name, by_word = other, False
         if name in taken:
             out.unplaced.append(texts[col] or f"第{col + 1}列")
             continue
@@ -124,7 +131,7 @@ def _decide(col: int, text: str, header_field: str | None, scorer: _Scorer) -> t
             return best[1], best[0]
         return header_field, own if own is not None else 1.0
     # A telling word in an unknown header (准入条件, 办理要件) says more than a content test can.
-    word = next(((field_name, 0.0) for word, field_name in HEADER_FRAGMENTS if word in text), None)
+    word = next(((field_name, 0.0) for pattern, field_name in HEADER_FRAGMENTS if pattern.search(text)), None)
     if word is not None:
         return word
     flags = scorer(col, "online")
@@ -143,4 +150,5 @@ def _decide(col: int, text: str, header_field: str | None, scorer: _Scorer) -> t
 
 
 def _fragment_word(text: str, name: str) -> str:
-    return next((word for word, field_name in HEADER_FRAGMENTS if field_name == name and word in text), "")
+    return next((m[0] for pattern, field_name in HEADER_FRAGMENTS if field_name == name and (m := pattern.search(text))),
+                "")

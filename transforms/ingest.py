@@ -103,7 +103,7 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
             continue
         findings += _column_findings(header, sheet.name)
         sites = assign_sites(table.columns["town"], table.columns["community"], table.columns["site"],
-                             table.columns["site_level"], sheet.name, source_file, district, towns)
+                             table.columns["site_level"], table.sections, sheet.name, source_file, district, towns)
         table.columns["town"], table.columns["community"] = sites.towns, sites.communities
         table.columns["site_level"] = [given if given.strip() else level
                                        for given, level in zip(table.columns["site_level"], sites.levels)]

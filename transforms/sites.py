@@ -144,3 +144,16 @@ def _clean_prefix(name: str) -> str:
     name = re.sub(r"^(?:附件|关于|报送|附|表)+", "", name)
     name = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市)(?=[\u4e00-\u9fff]{2,})", "", name)
     return name if len(name) >= 2 else ""
+
+
+_SECTION_ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[0-9一二三四五六七八九十]+[)）]|\d+[、.．])\s*")
+_SECTION_COUNT = re.compile(r"[(（][^()（）]*[项个条][)）]\s*$|[(（]共[^()（）]*[)）]\s*$")
+
+
+def section_site(text: str, towns: list[str] = ()) -> str:
+    """The site a section row names ("二、河坝村便民服务站（共62项）" → "河坝村便民服务站"), else ''."""
+    cleaned = _SECTION_COUNT.sub("", _SECTION_ENUM.sub("", clean_text(text))).strip()
+    if not cleaned or len(cleaned) > 30:
+        return ""
+    name = parse_site(cleaned, list(towns))
+    return cleaned if (name.town or name.community) else ""

@@ -12,6 +12,7 @@ from itertools import compress
 from transforms.fields import SUBMISSION_FIELDS
 from transforms.headers import HeaderMap
 from transforms.readers import Sheet, cell_text
+from transforms.sites import section_site
 
 FILL_DOWN_FIELDS = ("town", "community", "site", "site_level")
 # A row with neither name nor code still counts as an item row when it fills this many elements.
@@ -23,11 +24,15 @@ _NOTE = re.compile(
 )
 
 
+_SITE_WORD = re.compile("便民服务|服务中心|服务站|镇|街道|乡|村|社区|居委会")
+
+
 @dataclass
 class SheetTable:
     row_numbers: list[int]
     columns: dict[str, list[str]]  # every SUBMISSION_FIELDS name; "" where the sheet lacks the column
     extras: list[str]  # JSON object text per row, "" when the sheet has no extra columns
+    sections: list[str]  # the site named by the last section row above each row ("" when none)
 
 
 def _fill_merged_down(sheet: Sheet, header: HeaderMap) -> None:
@@ -55,9 +60,11 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
     def column(col: int | None) -> tuple:
         return by_col[col] if col is not None and col < width else empty
 
-    keep = _item_rows(column(columns.get("item_name")), column(columns.get("item_code")),
-                      [column(c) for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f != "seq"],
-                      {i - header.first_data_index for i in _rows_merged_across(sheet, columns)})
+    names, codes = column(columns.get("item_name")), column(columns.get("item_code"))
+    elements = [column(c) for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f not in ("seq", "item_name")]
+    sections = _sections(data, names, codes, elements)
+    keep = _item_rows(names, codes, elements,
+                      {i - header.first_data_index for i in _rows_merged_across(sheet, columns)} | set(sections))
     select = (lambda values: list(values)) if all(keep) else (lambda values: list(compress(values, keep)))
     out = {}
     for field in SUBMISSION_FIELDS:
@@ -72,7 +79,28 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
             for r in kept_rows
         ]
     row_numbers = select(sheet.row_numbers[header.first_data_index:])
-    return SheetTable(row_numbers, out, extras)
+    current, under = "", []
+    for i in range(len(data)):
+        current = sections.get(i, current)
+        under.append(current)
+    return SheetTable(row_numbers, out, extras, select(under))
+
+
+def _sections(data: list, names: tuple, codes: tuple, elements: list[tuple]) -> dict[int, str]:
+    """Rows that name a site and nothing else ("二、河坝村便民服务站（共62项）"): they mark where the
+    rows of the next site begin."""
+    found = {}
+    for i, (name, code) in enumerate(zip(names, codes)):
+        if cell_text(code).strip() or not (not cell_text(name).strip() or _SITE_WORD.search(cell_text(name))):
+            continue  # the usual item row, checked cheaply
+        filled = [t for t in (cell_text(v).strip() for v in data[i]) if t]
+        if len(filled) != 1 or cell_text(codes[i]).strip() or not _SITE_WORD.search(filled[0]):
+            continue
+        if any(cell_text(values[i]).strip() for values in elements):
+            continue
+        if site := section_site(filled[0]):
+            found[i] = site
+    return found
 
 
 def _item_rows(names: tuple, codes: tuple, elements: list[tuple], merged_across: set[int]) -> list[bool]:
