@@ -9,7 +9,7 @@ from flows.cli import COMMANDS, _parser
 from warehouse.db import connect
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-VIEWS = ["submissions", "site_items", "review_queue", "findings", "catalog", "catalog_versions",
+VIEWS = ["submissions", "site_items", "review_queue", "findings", "catalog_findings", "catalog", "catalog_versions",
          "catalog_changes", "runs"]
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from transforms.codes import code_key, code_text, normalize_code
-from transforms.durations import parse_duration
+from transforms.durations import MAX_PLAUSIBLE_DAYS, parse_duration
 from transforms.fees import parse_fee
 from transforms.flags import parse_yes_no
 from transforms.name_identity import identity_of_name
@@ -23,11 +23,12 @@ CONTENT_SHARE = {"item_name": 0.3, "item_code": 0.5}
 DEFAULT_SHARE = 0.6
 
 _LAW = re.compile(r"《[^》]+》|条例|法》|办法|规定|第[一二三四五六七八九十百零\d]+条|〔\d{4}〕|\[\d{4}\]")
-_FEE = re.compile(r"收费|价格|物价|计费|费用|工本费|费标准|发改价")
+_FEE = re.compile(r"收费|价格|物价|计费|费用|工本费|费标准|发改价|价费|费发|价发")
 _MATERIAL = re.compile(r"表|证|书|复印件|原件|证明|照片|材料|申请|合同|协议|报告|清单|图")
 _MATERIAL_LIST = re.compile(r"[、；;\n]|^\s*\d+[.、．]")
 _DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办|中心|厅|部|院|所|站|队|政府|公司|协会|法院|检察院)$")
 _DURATION_WORDS = re.compile(r"\d|[一二三四五六七八九十]|即办|当场|即时|立即")
+_DURATION_UNIT = re.compile(r"日|天|月|周|星期|小时|即办|当场|即时|立即|办结")
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def _is_duration(cell: str) -> bool:
     if not _DURATION_WORDS.search(cell) or len(cell) > 40:
         return False
     parsed = parse_duration(cell)
+    if not _DURATION_UNIT.search(cell):  # a bare number: a count of days, not a telephone number
+        return parsed.days is not None and parsed.days <= MAX_PLAUSIBLE_DAYS
     return parsed.days is not None or parsed.issue in ("negative", "zero_with_unit", "absurd")
 
 

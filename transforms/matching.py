@@ -133,36 +133,34 @@ class _Matcher:
 
     # -- by name ----------------------------------------------------------------------------
     def by_name(self, identity: NameIdentity) -> NameResult | None:
+        """The catalog's name (brackets aside that do not tell siblings apart), then a registered
+        alias, then a difference of noise only; several items → ambiguous (people decide)."""
         index = self.index
         if not identity.core:
             return None
         exact = index.by_key.get(identity.key, [])
         if len(exact) == 1:
             return NameResult(tuple(exact), "name", 100.0, "名称与目录事项名称一致")
+        # 实验动物生产许可变更 written without the bracket
+        flat = index.by_flat.get(identity.core, []) if not identity.meaningful else []
+        if len(flat) == 1 and not exact:
+            return NameResult(tuple(flat), "name", 100.0, "名称与目录事项名称一致（括号写法不同）")
+        family = index.families.get(identity.core)
+        fits = [i for i in family.members if index.compatible(identity, i)] if family and not exact else []
+        if len(fits) == 1:
+            return NameResult(tuple(fits), "name", 100.0, self._bracket_evidence(identity, fits[0]))
         alias = self.alias_index.get(identity.flat)
         if alias is not None:
             word = "人工确认的" if alias[1] == "reviewed" else "登记的"
             return NameResult((alias[0],), alias[1], 100.0, f"名称是{word}别名")
-        if exact:
-            return NameResult(tuple(exact), "ambiguous", 100.0, "目录中有多个同名事项，名称不能确定是哪一个")
-        if not identity.meaningful:  # 实验动物生产许可变更 written without the bracket
-            flat = index.by_flat.get(identity.core, [])
-            if len(flat) == 1:
-                return NameResult(tuple(flat), "name", 100.0, "名称与目录事项名称一致（括号写法不同）")
-            if flat:
-                return NameResult(tuple(flat), "ambiguous", 100.0, "目录中有多个同名事项，名称不能确定是哪一个")
-        family = index.families.get(identity.core)
-        if family is not None:
-            fits = [i for i in family.members if index.compatible(identity, i)]
-            if len(fits) == 1:
-                return NameResult(tuple(fits), "name", 100.0, self._bracket_evidence(identity, fits[0]))
-            if not fits and (noisy := self._by_noise(identity)) is not None and noisy.accepted:
-                return noisy  # a typo inside the bracket: …工作之) for …工作的)
-            members = fits or list(family.members)
-            evidence = ("目录中有多个同名事项，名称不能确定是哪一个" if fits else
-                        f"目录中同名事项的括号内容不同（报送：{describe(identity.groups) or '无括号'}），需人工确认")
-            return NameResult(tuple(members), "ambiguous", 100.0, evidence)
-        return self._by_noise(identity)
+        several = exact or (flat if len(flat) > 1 else []) or fits
+        if several:
+            return NameResult(tuple(several), "ambiguous", 100.0, "目录中有多个同名事项，名称不能确定是哪一个")
+        noisy = self._by_noise(identity)
+        if family is not None and (noisy is None or not noisy.accepted):
+            return NameResult(family.members, "ambiguous", 100.0,
+                              f"目录中同名事项的括号内容不同（报送：{describe(identity.groups) or '无括号'}），需人工确认")
+        return noisy
 
     def _bracket_evidence(self, identity: NameIdentity, i: int) -> str:
         mine = self.index.identities[i].groups

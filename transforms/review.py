@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from transforms.codes import normalize_code
+from transforms.codes import code_key, code_text
 from transforms.text import clean_text
 
 CHOICES = {"候选1": "candidate_1", "候选2": "candidate_2", "候选3": "candidate_3",
@@ -95,8 +95,9 @@ def parse_decisions(sheet: pd.DataFrame, catalog_codes: set[str], default_review
                 continue
         elif kind == "other_code":
             written = clean_text(row.get(OTHER_CODE_COLUMN))
-            parts = normalize_code(written)
-            code = parts.basic_code or parts.text or None
+            # The catalog's code however it is written (spaces, dashes, case): compared as code keys.
+            by_key = {code_key(c): c for c in catalog_codes}
+            code = by_key.get(code_key(code_text(written)), code_text(written)) or None
             if not written:
                 problems.append(f"{where}：选择了'其他编码'，请在'{OTHER_CODE_COLUMN}'列填写目录中的事项编码")
                 continue

@@ -112,4 +112,5 @@ def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, s
     level = level or context.sheet_level
     if level == TOWN_LEVEL:
         community = ""
-    return town, community, level or (COMMUNITY_LEVEL if community else ""), "；".join(evidence)
+    level = level or (COMMUNITY_LEVEL if community else TOWN_LEVEL if town else "")
+    return town, community, level, "；".join(evidence)

@@ -11,7 +11,7 @@ from warehouse import landing, landing_files
 SQL_DIR = Path(__file__).parent / "sql"
 # Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file,
 # and add the step that brings a warehouse of the version before up to it to _upgrade.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class WarehouseVersionError(Exception):
@@ -64,6 +64,10 @@ def _schema_version(con: duckdb.DuckDBPyConnection, path) -> int | None:
 def _upgrade(con: duckdb.DuckDBPyConnection, found: int, rows_folder: Path | None) -> None:
     if found < 2:  # landing.rows was a table; its rows move to parquet files in the rows folder
         landing.move_rows_table_to_files(con, rows_folder)
+    if found < 3:  # names are identified with their bracket groups: stored keys are computed again
+        from warehouse.review_store import rekey
+
+        rekey(con)
     con.execute("UPDATE audit.schema_version SET version = ?", [SCHEMA_VERSION])
 
 

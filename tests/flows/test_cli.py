@@ -11,13 +11,25 @@ def test_missing_inbox_and_catalog_are_reported_together(tmp_path, capsys):
     assert "Traceback" not in err
 
 
-def test_a_broken_catalog_lists_every_problem_before_anything_runs(tmp_path, capsys):
+def test_a_catalog_in_which_no_item_can_be_identified_is_refused_before_anything_runs(tmp_path, capsys):
     catalog = tmp_path / "目录.csv"
-    catalog.write_text("事项名称,事项编码\n低保,000120001000\n低保,000120001000\n临时救助,12\n", encoding="gbk")
+    catalog.write_text("序号,备注\n1,无\n", encoding="gbk")
     code = main(["refresh", "--inbox", str(tmp_path), "--catalog", str(catalog)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "第4行" in err and "重复出现在第2、3行" in err and err.count("  - ") == 3
+    assert "未找到目录表头" in err and "Traceback" not in err
+
+
+def test_init_writes_editable_reference_files_and_keeps_existing_ones(tmp_path, capsys):
+    folder = tmp_path / "参考数据"
+    folder.mkdir()
+    (folder / "towns.csv").write_text("区市名称,镇街名称,类型\n市南区,八大峡街道,街道\n", encoding="utf-8-sig")
+    assert main(["init", str(folder)]) == 0
+    names = {p.name for p in folder.iterdir()}
+    assert {"districts.csv", "towns.csv", "aliases.csv", "header_synonyms.csv", "vocabularies.csv",
+            "code_patterns.csv"} <= names
+    assert "八大峡街道" in (folder / "towns.csv").read_text(encoding="utf-8-sig"), "an edited file is never overwritten"
+    assert "已存在" in capsys.readouterr().out
 
 
 def test_sample_writes_inbox_and_truth(tmp_path, capsys):

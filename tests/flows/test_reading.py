@@ -5,6 +5,7 @@ import textwrap
 from flows import reading
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
+from transforms.ingest import IngestContext
 from warehouse.reference import load_reference
 
 CSV = "事项名称,事项编码,事项类型\n{name},000120001000,公共服务\n"
@@ -33,7 +34,8 @@ def test_a_file_that_kills_its_reader_process_becomes_a_finding_and_the_others_l
     scan = scan_inbox(tmp_path / "inbox", reference.districts)
 
     with worker_pool(2) as pool:
-        reads = reading.submit_reads(pool, scan, scan.files, reference, tmp_path / "rows")
+        context = IngestContext(reference.synonyms, reference.towns)
+        reads = reading.submit_reads(pool, scan, scan.files, context, tmp_path / "rows")
         landed = {f.source_file: reads.landed(f) for f in scan.files}
 
     crashed = landed.pop("崂山区/crash.csv")

@@ -46,7 +46,7 @@ def test_blocked_top_candidate_equals_brute_force():
     scores = process.cdist(queries, keys, scorer=fuzz.ratio)
     for row, query in enumerate(queries):
         best = float(np.round(scores[row].max()))
-        blocked = blocker.top3(query, cutoff=55)
+        blocked = blocker.top(query, cutoff=55)
         if best >= 55:
             assert blocked and blocked[0][1] == best, query
 

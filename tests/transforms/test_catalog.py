@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from transforms.catalog import CATALOG_FIELDS, check_catalog, read_catalog
+from transforms.catalog import CATALOG_FIELDS, CatalogUnusable, check_catalog, read_catalog
 from transforms.headers import build_synonym_index
 
 SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
@@ -55,63 +55,92 @@ GOOD = [HEADER, ["370500004000", "残疾人证办理", "公共服务", "村(社�
                  id="synonym header words"),
 ])
 def test_read_catalog(data, filename, row_numbers):
-    frame, problems = read_catalog(data, filename, SYNONYMS)
-    assert problems == []
+    frame, findings = read_catalog(data, filename, SYNONYMS)
     assert frame["row_number"].tolist() == row_numbers
     assert frame["item_code"].tolist() == ["370500004000", "370500001001", "370500001002"]
     assert frame["item_name"].tolist() == ["残疾人证办理", "食品经营许可(新办)", "食品经营许可(变更)"]
     assert frame["site_level"].tolist() == ["村(社区)", "镇(街道)", "镇(街道)"]
-    assert list(frame.columns) == CATALOG_FIELDS + ["row_number"]
+    assert list(frame.columns) == CATALOG_FIELDS + ["row_number", "alt_codes"]
     assert {"item_code", "item_name", "item_type", "site_level"} <= set(frame.attrs["present_fields"])
-    assert check_catalog(frame) == [], "situation-split names are distinct items"
+    assert [f.rule for f in findings if f.severity != "info"] == ["catalog.column_missing"] * 8
+    checked, problems = check_catalog(frame)
+    assert [p for p in problems if p.rule != "catalog.element_empty"] == [], "situation-split names are distinct items"
+    assert checked["catalog_code"].tolist() == frame["item_code"].tolist()
+
+
+def test_the_unique_code_column_identifies_items_and_the_others_are_alternatives():
+    """A real export: 实施编码 (unique), 目录编码 (shared by sub-items), 业务办理项编码 (mostly 无)."""
+    data = csv_bytes([["实施编码", "事项名称", "目录编码", "业务办理项编码"],
+                      ["11440000006939756B2440101007001", "实验动物生产许可(变更)", "440101007000", "无"],
+                      ["11440000006939756B2440101007002", "实验动物生产许可(注销)", "440101007000",
+                       "11440000006939756B244010100700201"]])
+    frame, findings = read_catalog(data, "目录.csv", SYNONYMS)
+    assert frame["item_code"].tolist() == ["11440000006939756B2440101007001", "11440000006939756B2440101007002"]
+    assert frame["alt_codes"].tolist() == [["440101007000"], ["440101007000", "11440000006939756B244010100700201"]]
+    assert "按'实施编码'列识别事项" in findings[0].message and findings[0].severity == "info"
 
 
 @pytest.mark.parametrize("data, filename, words", [
-    pytest.param(csv_bytes([["事项名称", "事项类型", "主管部门"], ["残疾人证办理", "公共服务", "区残联"]]), "目录.csv",
-                 ["目录缺少必需的列", "事项编码"], id="missing 事项编码 column"),
     pytest.param(csv_bytes([["甲", "乙"], ["1", "2"]]), "目录.csv", ["未找到目录表头"], id="no recognizable header"),
     pytest.param(b"", "目录.csv", ["文件为空"], id="empty file"),
     pytest.param(b"PK\x03\x04broken", "目录.xlsx", ["文件已损坏"], id="corrupt xlsx"),
+    pytest.param(csv_bytes([["事项名称", "事项编码"]]), "目录.csv", ["没有事项行"], id="no rows"),
 ])
-def test_read_catalog_problems(data, filename, words):
-    frame, problems = read_catalog(data, filename, SYNONYMS)
-    assert frame.empty
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{filename}：")
-    assert all(word in problems[0] for word in words)
+def test_a_catalog_nothing_can_be_identified_in_is_refused(data, filename, words):
+    with pytest.raises(CatalogUnusable) as refused:
+        read_catalog(data, filename, SYNONYMS)
+    [problem] = refused.value.problems
+    assert problem.startswith(f"{filename}：")
+    assert all(word in problem for word in words)
+
+
+def test_a_catalog_without_a_code_column_runs_on_names():
+    frame, findings = read_catalog(csv_bytes([["事项名称", "事项类型"], ["残疾人证办理", "公共服务"]]), "目录.csv", SYNONYMS)
+    checked, _ = check_catalog(frame)
+    assert checked["catalog_code"].tolist() == ["#2"]
+    assert any("没有事项编码列" in f.message for f in findings)
 
 
 def catalog(rows):
     """Rows (code, name) from row 2 on, as read_catalog returns them."""
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "item_code": [code for code, _ in rows],
         "item_name": [name for _, name in rows],
         "row_number": list(range(2, 2 + len(rows))),
     })
+    frame.attrs["present_fields"] = ["item_code", "item_name"]
+    return frame
 
 
-@pytest.mark.parametrize("rows, expected", [
-    pytest.param([("370500004000", "残疾人证办理"), ("370500001000", "高龄津贴")], [], id="clean catalog"),
+@pytest.mark.parametrize("rows, codes, expected", [
+    pytest.param([("370500004000", "残疾人证办理"), ("370500001000", "高龄津贴")],
+                 ["370500004000", "370500001000"], [], id="clean catalog"),
     pytest.param(
         [("370500004000", "残疾人证办理"), ("370500004000", "高龄津贴"), ("370500005000", "残疾人证办理"),
          ("370500006000", "最低生活保障金给付")],
-        ["事项编码'370500004000'重复出现在第2、3行", "事项名称'残疾人证办理'重复出现在第2、4行"],
-        id="duplicate codes and duplicate names reported together"),
+        ["370500004000", "370500004000#3", "370500005000", "370500006000"],
+        [("catalog.code_repeated", 3), ("catalog.name_repeated", 2), ("catalog.name_repeated", 4)],
+        id="a repeated code gets a stand-in; a repeated name is matched by code or by people"),
     pytest.param(
-        [("370500004000", "残疾人证办理(县级)"), ("370500005000", "残疾人证办理（县级）"),
-         ("3705-0000-4000", "高龄津贴")],
-        ["事项编码'370500004000'重复出现在第2、4行", "事项名称'残疾人证办理(县级)'重复出现在第2、3行"],
-        id="duplicates found after normalizing brackets and dashes"),
+        [("370500004000", "残疾人证办理(县级)"), ("3705-0000-4000", "残疾人证办理（县级）")],
+        ["370500004000"], [("catalog.row_repeated", 3)],
+        id="the same code and name twice (brackets, dashes aside) is one item"),
     pytest.param([("370500004000", "残疾人证办理(县级)"), ("370500005000", "残疾人证办理(镇级)"),
-                  ("370500006000", "残疾人证办理")], [], id="level-split names are not duplicates"),
+                  ("370500006000", "残疾人证办理")], ["370500004000", "370500005000", "370500006000"], [],
+                 id="level-split names are not repeats"),
+    pytest.param([("实验动物生产许可-1", "实验动物生产许可(变更)"), ("实验动物生产许可-2", "实验动物生产许可(注销)")],
+                 ["实验动物生产许可-1", "实验动物生产许可-2"], [], id="sub-items differing by a bracket; any code text"),
     pytest.param(
         [("", "残疾人证办理"), ("abc", "高龄津贴"), ("370500004000", "")],
-        ["第4行：事项名称为空", "第2行：事项编码为空", "第3行：事项编码'abc'格式无法识别"],
-        id="empty name, empty code and bad code all listed"),
+        ["#2", "ABC", "370500004000"], [("catalog.code_empty", 2), ("catalog.name_empty", 4)],
+        id="an empty code or name is reported; any non-empty code identifies"),
 ])
-def test_check_catalog_lists_every_problem_at_once(rows, expected):
-    assert check_catalog(catalog(rows)) == expected
+def test_check_catalog_reports_every_problem_and_keeps_every_item(rows, codes, expected):
+    checked, findings = check_catalog(catalog(rows))
+    assert checked["catalog_code"].tolist() == codes
+    assert sorted((f.rule, f.row_number) for f in findings) == sorted(expected)
 
 
 def test_check_catalog_of_an_empty_catalog_has_no_problems():
-    assert check_catalog(catalog([])) == []
+    checked, findings = check_catalog(catalog([]))
+    assert checked.empty and findings == []

@@ -34,10 +34,10 @@ SICHUAN = f"511A0138000000-511602000000-000-{CREDIT}-1-00"
         pytest.param(SICHUAN, CodeParts(SICHUAN, "local"), id="sichuan local code keeps its dashes"),
         pytest.param("37XK00100", CodeParts("37XK00100", "local"), id="shandong local code"),
         pytest.param(
-            "1.2E+11", CodeParts("1.2E+11", "invalid", issue="excel_scientific"), id="lossy excel scientific"
+            "1.2E+11", CodeParts("1.2E+11", "unknown", issue="excel_scientific"), id="lossy excel scientific"
         ),
         pytest.param(
-            "3.70520001E+11", CodeParts("3.70520001E+11", "invalid", issue="excel_scientific"),
+            "3.70520001E+11", CodeParts("3.70520001E+11", "unknown", issue="excel_scientific"),
             id="scientific with implied trailing zeros is not exact",
         ),
         pytest.param(
@@ -56,11 +56,11 @@ SICHUAN = f"511A0138000000-511602000000-000-{CREDIT}-1-00"
             id="scientific and leading zeros",
         ),
         pytest.param(
-            "20520001000", CodeParts("20520001000", "invalid", issue="wrong_length"),
+            "20520001000", CodeParts("20520001000", "unknown", issue="wrong_length"),
             id="11 digits: no province 02, not restored",
         ),
-        pytest.param("12345", CodeParts("12345", "invalid", issue="wrong_length"), id="too short to restore"),
-        pytest.param("无", CodeParts("无", "invalid", issue="unrecognized"), id="text"),
+        pytest.param("12345", CodeParts("12345", "unknown", issue="wrong_length"), id="too short to restore"),
+        pytest.param("无", CodeParts("无", "unknown", issue="unrecognized"), id="text"),
         pytest.param("", CodeParts("", "empty"), id="empty"),
         pytest.param(None, CodeParts("", "empty"), id="none"),
     ],
@@ -72,7 +72,7 @@ def test_normalize_code(value, expected):
 def test_configured_local_pattern():
     patterns = CodePatterns.from_strings(local=[r"QD-\d{4}"])
     assert normalize_code("qd-0001", patterns) == CodeParts("QD-0001", "local")
-    assert normalize_code("37XK00100", patterns).kind == "invalid"
+    assert normalize_code("37XK00100", patterns).kind == "unknown"
 
 
 def test_invalid_patterns_are_all_reported_at_once():
@@ -96,4 +96,4 @@ def test_type_segment(code, expected):
 @settings(max_examples=300)
 @given(st.one_of(st.text(), st.floats(), st.integers(), st.none()))
 def test_normalize_code_never_raises(value):
-    assert normalize_code(value).kind in {"basic", "implementation", "business", "local", "empty", "invalid"}
+    assert normalize_code(value).kind in {"basic", "implementation", "business", "local", "empty", "unknown"}

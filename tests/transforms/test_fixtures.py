@@ -36,7 +36,8 @@ LANDED = {
     "11_two_row_header.xlsx": ([3, 4], NAMES, {"statutory_limit": ["20个工作日", "即办"], "promised_limit": ["5个工作日", "即办"],
                                                "fee": ["否", "否"]}, {"column_missing"}),  # it has no 办件类型
     "12_synonyms_any_order.xlsx": ([2, 3], NAMES, {"item_code": ["000520001000", "000520002000"]}, set()),
-    "13_extra_columns.csv": ([2, 3], NAMES, {"extras": ['{"联系电话": "0532-1234", "窗口名称": "综合窗口"}'] * 2}, set()),
+    "13_extra_columns.csv": ([2, 3], NAMES, {"extras": ['{"联系电话": "0532-1234", "窗口名称": "综合窗口"}'] * 2},
+                             {"column_unplaced"}),
     "14_blank_rows_and_notes.xlsx": ([2, 5], NAMES, {}, set()),
     "15_sheet_per_level.xlsx": ([2, 2], NAMES, {"sheet": ["镇(街道)", "村(社区)"], "site_level": ["镇(街道)", "村(社区)"],
                                                 "community": ["", "王哥庄社区"]}, set()),
@@ -99,4 +100,4 @@ def test_fixture_is_rejected_with_its_finding(name):
 def test_lost_leading_zeros_are_restored_where_exact_and_flagged_where_not():
     codes = codes_table(["520001000", "370520001000", "3.70520001E+11"]).set_index("raw")
     assert codes.loc["370520001000", "code_kind"] == "basic"
-    assert codes.loc["3.70520001E+11", "code_kind"] == "invalid"  # digits may be lost: flagged, not guessed
+    assert codes.loc["3.70520001E+11", "code_kind"] == "unknown"  # digits may be lost: flagged, not guessed

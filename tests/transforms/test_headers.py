@@ -135,7 +135,7 @@ def test_detect_header(grid, columns, first_data_index, header_rows, extras):
 
 @pytest.mark.parametrize("grid", [
     pytest.param(sheet([["甲", "乙", "丙"], ["1", "2", "3"]]), id="no known header word"),
-    pytest.param(sheet([["事项编码", "事项类型", "主管部门"], ["1", "许可", "x"]]), id="no item-name column"),
+    pytest.param(sheet([["事项类型", "主管部门", "备注"], ["许可", "x", ""]]), id="neither name nor code column"),
     pytest.param(sheet([["事项名称", "备注"], ["高龄津贴", ""]]), id="fewer than three known columns"),
     pytest.param(sheet([]), id="empty sheet"),
     pytest.param(sheet([["标题"]] * 15 + [["事项名称", "事项编码", "事项类型"]]), id="header below row 15"),
