@@ -34,7 +34,7 @@ SAME_TEST = {"promised_limit": "statutory_limit", "proxy": "online"}
 CONTENT_FIELDS = ("item_name", "item_code", "item_type", "handling_type", "exercise_levels", "site_level",
                   "site", "town", "community", "legal_basis", "fee_basis", "statutory_limit", "fee",
                   "materials", "department", "seq")
-MIN_SITE_CELLS = 2  # a column is a 服务站点 column when it names both towns and communities
+MIN_SITE_CELLS = 1  # a column is a 服务站点 column when it names both towns and communities
 SWAP = {"statutory_limit": "promised_limit", "promised_limit": "statutory_limit"}
 # Words in an unknown header that say which of two fields with the same cells it is.
 YES_NO_HINTS = (("网", "online"), ("代", "proxy"), ("费", "fee"))

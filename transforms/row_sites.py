@@ -72,7 +72,28 @@ def assign_sites(town_cells: list[str], community_cells: list[str], site_cells: 
         out.communities.append(community)
         out.levels.append(level)
         out.evidence.append(evidence)
+    _towns_of_bare_communities(out)
     return out
+
+
+def _towns_of_bare_communities(out: RowSites) -> None:
+    """A community named without its town (东门社区便民服务站 under 榕城街道便民服务中心): the town the sheet
+    names alone, else the nearest row above that names one (a centre's block, then its stations')."""
+    named = {t for t in out.towns if t}
+    above = ""
+    for i, (town, community) in enumerate(zip(out.towns, out.communities)):
+        if town:
+            above = town
+            continue
+        if not community:
+            continue
+        if len(named) == 1:
+            out.towns[i], why = next(iter(named)), "同表唯一的镇(街道)"
+        elif above:
+            out.towns[i], why = above, "上方最近的镇(街道)行"
+        else:
+            continue
+        out.evidence[i] = f"镇(街道)：{why}；" + out.evidence[i]
 
 
 def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, section: str, context: _Context,

@@ -112,31 +112,17 @@ def sites_in_path(parts: list[str], towns: list[str], district: str = "") -> Sit
     return SiteName(town, community, known, "村(社区)" if community else ("镇(街道)" if town else ""))
 
 
+_FILE_WORDS = re.compile(r"便民服务|政务服务|服务事项|事项|清单|目录|汇总|报送|统计|填报|表$")
+
+
 def _site_in_file_name(stem: str, towns: list[str], district: str) -> SiteName:
-    """A site named anywhere in a file or folder name, around words like 便民服务事项清单."""
+    """A site named in a file or folder name, before words like 便民服务事项清单:
+    "附件1：沙子口街道便民服务事项清单", "宁江市万寿镇前进村便民服务站事项清单", "新村村"."""
     text = _PUNCT.sub("", clean_text(stem))
     if district:
         text = text.replace(district, "")
-    listed = [t for t in towns if t in text] or [t for t in towns if _stem(t) != t and _stem(t) in text]
-    town = max(listed, key=len) if listed else ""
-    known = True
-    after = text
-    if town:
-        written = town if town in text else _stem(town)
-        after = text[text.find(written) + len(written):]
-    else:
-        for m in _TOWN.finditer(text):
-            candidate = _clean_prefix(m[1])
-            if candidate and not _NOT_SITE.search(candidate):
-                town, known, after = candidate, False, text[m.end():]
-                break
-    community = ""
-    for m in _COMMUNITY.finditer(after if town else text):
-        candidate = community_name(_clean_prefix(m[1]))
-        if candidate and not _NOT_SITE.search(candidate):
-            community = candidate
-            break
-    return SiteName(town, community, known)
+    text = _clean_prefix(_FILE_WORDS.split(text, 1)[0])
+    return parse_site(text, towns) if text else SiteName()
 
 
 def _clean_prefix(name: str) -> str:

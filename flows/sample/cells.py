@@ -30,6 +30,8 @@ def cell(key: str, site: Site, row: Row, seq: int):
         return site.community or None
     if key == "site_level":
         return site.level
+    if key == "site":  # one 服务站点 column naming the town's centre or a community's station
+        return f"{site.community}便民服务站" if site.community else f"{site.town}便民服务中心"
     if key == "seq":
         return seq
     if key in ("phone", "window", "address"):

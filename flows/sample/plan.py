@@ -21,9 +21,19 @@ URBAN = ("市南区", "市北区", "李沧区")
 # Site columns (town / community / level / seq) each shape writes besides the item fields.
 SITE_COLUMNS = {
     1: ("community",), 2: ("community", "site_level"), 3: ("town", "community", "site_level"),
-    4: (), 5: ("town", "community", "site_level"), 6: ("community", "site_level"),
+    4: (), 5: ("town", "community", "site_level"), 6: ("site",),
     7: ("seq", "community"), 8: ("town", "community"), 9: ("town", "community", "site_level"),
-    10: ("community", "site_level"),
+    10: ("town", "site"),
+}
+# Header words of real published lists (../shared/realdata/HEADER_WORDS.md), ambiguous ones included:
+# 类别 holding 事项类型 values, 依据 for 设定依据, 办理时限 for the promised limit, a 服务站点 column.
+REAL_HEADER_WORDS = {
+    4: {"item_name": "职权名称", "item_code": "职权编码", "item_type": "类别", "legal_basis": "行使依据",
+        "acceptance_conditions": "受理标准", "materials": "办理材料", "statutory_limit": "法定期限",
+        "promised_limit": "承诺完成时限", "handling_type": "办理类型", "fee": "收费情况", "online": "是否网办"},
+    6: {"site": "服务站点", "item_name": "办理项名称", "item_type": "事项类别", "legal_basis": "依据",
+        "promised_limit": "办理时限", "department": "实施机关"},
+    10: {"town": "乡镇（街道）名称", "site": "站点名称", "item_code": "业务办理项编码", "legal_basis": "实施依据"},
 }
 CSV_SHAPES = {3: "gbk", 6: "utf-8-sig", 9: "gbk"}
 ITEM_FIELDS = (
@@ -102,6 +112,7 @@ def make_profile(rng: random.Random, shape: int, ref: RefData) -> Profile:
     for f in columns:
         words = ref.headers.get(f, [LABELS[f]])
         word = words[0] if rng.random() < 0.4 or len(words) == 1 else rng.choice(words[1:])
+        word = REAL_HEADER_WORDS.get(shape, {}).get(f, word)
         if word in used:
             word = LABELS[f]
         headers[f] = word
