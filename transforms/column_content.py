@@ -108,12 +108,16 @@ def _is_duration(cell: str) -> bool:
     return parsed.days is not None or parsed.issue in ("negative", "zero_with_unit", "absurd")
 
 
+# Cells that say nothing about what a column holds (无 stands in a 收费依据 column as in a 受理条件 one).
+PLACEHOLDERS = frozenset({"无", "/", "-", "—", "暂无", "无此项", "不涉及", "/ ", "空"})
+
+
 def sample(values) -> list[str]:
-    """Up to SAMPLE_CELLS non-empty cells of a column, stripped."""
+    """Up to SAMPLE_CELLS non-empty cells of a column, stripped; placeholders left out."""
     out = []
     for value in values:
         text = value.strip() if isinstance(value, str) else str(value).strip()
-        if text:
+        if text and text not in PLACEHOLDERS:
             out.append(text)
             if len(out) >= SAMPLE_CELLS:
                 break
@@ -134,3 +138,16 @@ def score(cells: list[str], test) -> float:
 
 def threshold(field_name: str) -> float:
     return CONTENT_SHARE.get(field_name, DEFAULT_SHARE)
+
+
+def counts_up(cells: list[str]) -> bool:
+    """A 序号 column: whole numbers going up by one (sampled rows: by one stride), restarting per
+    site; not counts of days, which go up and down."""
+    numbers = [int(c) for c in cells if c.isdigit() and len(c) <= 5]
+    if len(numbers) < 3 or len(numbers) < 0.9 * len(cells):
+        return False
+    pairs = list(zip(numbers, numbers[1:]))
+    up = [b - a for a, b in pairs if b > a]
+    if len(up) < 0.8 * len(pairs):
+        return False
+    return max(up.count(step) for step in set(up)) >= 0.6 * len(up)

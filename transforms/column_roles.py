@@ -10,7 +10,8 @@ returned as unplaced (it is kept as an extra, never dropped).
 import re
 from dataclasses import dataclass, field
 
-from transforms.column_content import ContentKnowledge, cell_tests, score, threshold
+from transforms.column_content import ContentKnowledge, cell_tests, counts_up, score, threshold
+from transforms.durations import parse_duration
 
 # Fields a header word is often mistaken for: the cells of a column headed with the key are also
 # tested for these.
@@ -37,8 +38,9 @@ CONTENT_FIELDS = ("item_name", "item_code", "item_type", "handling_type", "exerc
 MIN_SITE_CELLS = 1  # a column is a 服务站点 column when it names both towns and communities
 SWAP = {"statutory_limit": "promised_limit", "promised_limit": "statutory_limit"}
 # Words in an unknown header that say which of two fields with the same cells it is.
-YES_NO_HINTS = (("网", "online"), ("代", "proxy"), ("费", "fee"))
+YES_NO_HINTS = (("网", "online"), ("线上", "online"), ("代", "proxy"), ("费", "fee"))
 HEADER_FRAGMENTS = ((re.compile("费.*依据|依据.*费"), "fee_basis"), (re.compile("条件|前提"), "acceptance_conditions"),
+                    (re.compile("层级|层次"), "exercise_levels"),
                     (re.compile("材料|要件"), "materials"), (re.compile("依据"), "legal_basis"),
                     (re.compile("备注|说明"), "note"), (re.compile("部门|单位|主体|机关"), "department"))
 LIMIT_HINTS = (("承诺", "promised_limit"), ("法定", "statutory_limit"), ("时限", "promised_limit"),
@@ -77,8 +79,9 @@ class _Scorer:
 
 
 def assign_fields(texts: list[str], by_header: dict[int, str], cells: dict[int, list[str]],
-                  knowledge: ContentKnowledge, district: str = "") -> Assignment:
-    """columns: field -> column; inferred: (header, field, share) where the cells decided."""
+                  knowledge: ContentKnowledge, district: str = "", rows: list[list[str]] | None = None) -> Assignment:
+    """columns: field -> column; inferred: (header, field, why) where the cells decided.
+    rows: the sampled rows' cells as text, to tell two time-limit columns apart by their values."""
     scorer = _Scorer(cells, knowledge, district)
     claims: list[tuple[int, str, float, bool]] = []  # (col, field, share, by its header word)
     out = Assignment()
@@ -113,8 +116,31 @@ def assign_fields(texts: list[str], by_header: dict[int, str], cells: dict[int, 
             why = f"列名含'{word}'" if (word := _fragment_word(texts[col], name)) and share == 0 else \
                 f"{share:.0%}的单元格符合"
             out.inferred.append((texts[col] or f"第{col + 1}列", name, why))
+    if rows and not ({"statutory_limit", "promised_limit"} <= {n for n, (_, _, w) in taken.items() if w}):
+        _order_limits(out, rows, texts)
     out.columns = dict(sorted(out.columns.items(), key=lambda kv: kv[1]))
     return out
+
+
+def _order_limits(out: Assignment, rows: list[list[str]], texts: list[str]) -> None:
+    """Two time-limit columns not both named by their header: the promised one is the shorter
+    (承诺 ≤ 法定) in most rows; swap them when the cells say the other way round."""
+    statutory, promised = out.columns.get("statutory_limit"), out.columns.get("promised_limit")
+    if statutory is None or promised is None:
+        return
+    longer = shorter = 0
+    for row in rows:
+        if max(statutory, promised) >= len(row):
+            continue
+        a, b = parse_duration(row[statutory]).days, parse_duration(row[promised]).days
+        if a is not None and b is not None and a != b:
+            longer += b > a
+            shorter += b < a
+    if longer > shorter:
+        out.columns["statutory_limit"], out.columns["promised_limit"] = promised, statutory
+        out.inferred = [(h, f, w) for h, f, w in out.inferred if f not in ("statutory_limit", "promised_limit")]
+        for name, col in (("statutory_limit", promised), ("promised_limit", statutory)):
+            out.inferred.append((texts[col] or f"第{col + 1}列", name, "两列时限中较长的为法定、较短的为承诺"))
 
 
 def _decide(col: int, text: str, header_field: str | None, scorer: _Scorer) -> tuple[str, float] | None:
@@ -134,6 +160,8 @@ def _decide(col: int, text: str, header_field: str | None, scorer: _Scorer) -> t
     word = next(((field_name, 0.0) for pattern, field_name in HEADER_FRAGMENTS if pattern.search(text)), None)
     if word is not None:
         return word
+    if counts_up(scorer.cells[col]):
+        return "seq", 1.0
     flags = scorer(col, "online")
     if flags >= 0.8:
         return next(((name, flags) for word, name in YES_NO_HINTS if word in text), None)

@@ -114,8 +114,11 @@ def detect_header(sheet: Sheet, synonyms: dict[str, str], knowledge: ContentKnow
             index = first_known - 1 if first_known > 0 and _looks_like_header(sheet, first_known - 1, knowledge) \
                 else None
             mapped = _map_row(_filled_header_row(sheet, index), synonyms) if index is not None else {}
-            if index is None:
-                return _resolve(sheet, HeaderMap(first_known, {}, {}, ()), [""] * _width(sheet), knowledge,
+            if index is None:  # no header at all: the data starts at the first data-like row
+                start = first_known
+                while start > 0 and sum(1 for v in sheet.rows[start - 1] if cell_text(v).strip()) >= 3:
+                    start -= 1
+                return _resolve(sheet, HeaderMap(start, {}, {}, ()), [""] * _width(sheet), knowledge,
                                 district, synonyms)
     if index is None:
         return None
@@ -135,10 +138,18 @@ def _width(sheet: Sheet) -> int:
     return max((len(r) for r in sheet.rows[:CONTENT_SEARCH_ROWS]), default=0)
 
 
+_DATA_CELL = re.compile(r"《|工作日|\d{6,}|即办|承诺件|公共服务|行政许可")
+
+
 def _looks_like_header(sheet: Sheet, index: int, knowledge: ContentKnowledge) -> bool:
+    """A row of words above the first data row, not a data row whose name the catalog lacks."""
     texts = [cell_text(v).strip() for v in sheet.rows[index]]
     filled = [t for t in texts if t]
-    return len(filled) >= 2 and not any(is_catalog_name(t, knowledge) for t in filled)
+    if len(filled) < 2 or any(is_catalog_name(t, knowledge) or _DATA_CELL.search(t) for t in filled):
+        return False
+    following = [cell_text(v).strip() for v in sheet.rows[index + 1]] if index + 1 < len(sheet.rows) else []
+    counts = texts[:1] + following[:1]
+    return not (len(counts) == 2 and all(c.isdigit() for c in counts) and int(counts[1]) == int(counts[0]) + 1)
 
 
 def _header_indexes(sheet: Sheet, header: HeaderMap) -> range:
@@ -180,7 +191,8 @@ def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: Conte
             by_header[col] = f  # a second column with a known word: its content decides below
     cells = {col: sample(cell_text(r[col]) if col < len(r) else "" for r in data) for col in range(width)}
     texts = texts + [""] * (width - len(texts))
-    assignment = assign_fields(texts, by_header, cells, knowledge, district)
+    text_rows = [[cell_text(v) for v in r] for r in data]
+    assignment = assign_fields(texts, by_header, cells, knowledge, district, text_rows)
     extras = {col: (texts[col] or f"第{col + 1}列") for col in range(width)
               if col not in assignment.columns.values() and (texts[col] or cells[col])}
     return HeaderMap(header.first_data_index, assignment.columns, extras, header.header_row_numbers,

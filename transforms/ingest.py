@@ -16,8 +16,9 @@ from transforms.readers import cell_text, read_file
 from transforms.tables import SheetTable, extract_table
 
 SKIPPED_SHEET_WORDS = ("说明", "封面", "填报要求", "示例", "模板说明")
+# Read, but without a finding when nothing is found: "目录" may be a table of contents or the data.
 # Skipped only as the whole name: "便民服务事项目录" is the data sheet, "目录" a table of contents.
-SKIPPED_SHEET_NAMES = ("目录",)
+QUIET_SHEET_NAMES = ("目录", "字典", "下拉选项", "数据字典")
 LANDING_COLUMNS = (
     ["district", "source_file", "file_sha256", "sheet", "row_number"]
     + [f.name for f in SUBMISSION_FIELDS]
@@ -86,12 +87,13 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     sheets = []
     unknown_towns: dict[str, str] = {}
     for sheet in result.sheets:
-        if sheet.name and (any(word in sheet.name for word in SKIPPED_SHEET_WORDS)
-                           or sheet.name.strip() in SKIPPED_SHEET_NAMES):
+        if sheet.name and any(word in sheet.name for word in SKIPPED_SHEET_WORDS):
             continue
         if not any(any(cell_text(c).strip() for c in row) for row in sheet.rows):
             continue
         header = detect_header(sheet, context.synonyms, knowledge, district)
+        if header is None and (sheet.name or "").strip() in QUIET_SHEET_NAMES:
+            continue
         if header is None:
             findings.append(FileFinding(
                 "header_not_found",

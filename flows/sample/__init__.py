@@ -2,4 +2,7 @@
 
 from .city import generate_city
 
-__all__ = ["generate_city"]
+# Bump when the generator writes other files for the same seed (the bench caches samples by it).
+SAMPLE_VERSION = "2"
+
+__all__ = ["SAMPLE_VERSION", "generate_city"]

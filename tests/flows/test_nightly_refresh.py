@@ -80,6 +80,12 @@ def test_published_files_open_in_real_readers(first_run):
     assert report.sheetnames == ["汇总", "问题清单"]
     summary = dict(report["汇总"].iter_rows(min_row=2, values_only=True))
     assert summary["区(市)"] == "市南区" and summary["全市统一符合率"].endswith("%")
+    problems = list(report["问题清单"].iter_rows(values_only=True))
+    header = problems[0]
+    submitted, standard = header.index("报送值"), header.index("目录值")
+    assert standard == submitted + 1, "the submitted value and the catalog's side by side"
+    conformance = [r for r in problems[1:] if str(r[header.index("规则")]).startswith("conformance.")]
+    assert conformance and all(r[standard] for r in conformance)
     page = (out / "reports" / "市南区_一次告知.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 2
     docs = (out / "data_docs" / "index.html").read_text(encoding="utf-8")

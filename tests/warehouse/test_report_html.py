@@ -15,7 +15,7 @@ FINDINGS = pd.DataFrame([
      "value": None, "hint": "请补充填写'设定依据'", "catalog_code": None},
     {"district": "市南区", "source_file": "市南区/八大峡街道.xlsx", "sheet": "村(社区)", "row_number": 9,
      "field": "fee", "rule": "conformance.fee", "severity": "warning", "message": "收费情况与市级目录不一致",
-     "value": "收费<script>", "hint": "请按目录填写", "catalog_code": "000120001000"},
+     "value": "收费<script>", "standard_value": "不收费", "hint": "请按目录填写", "catalog_code": "000120001000"},
     {"district": "市南区", "source_file": "市南区/坏文件.xlsx", "sheet": None, "row_number": None,
      "field": None, "rule": "file_corrupt", "severity": "error", "message": "文件已损坏", "value": None,
      "hint": None, "catalog_code": None},
@@ -29,6 +29,7 @@ def test_the_page_holds_summary_charts_and_every_finding_escaped():
     assert page.count("<tr>") == (1 + len(SUMMARY)) + (2 + 3)  # summary: header + rows; two files: headers + rows
     assert "市南区/坏文件.xlsx（1 条）" in page and "市南区/八大峡街道.xlsx（2 条）" in page
     assert "<script>" not in page and "收费&lt;script&gt;" in page
+    assert "<th>报送值</th><th>目录值</th>" in page and "<td>不收费</td>" in page, "submitted and catalog side by side"
 
 
 def test_bar_chart_scales_to_the_largest_value():
