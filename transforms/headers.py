@@ -101,11 +101,12 @@ def _first_catalog_row(sheet: Sheet, knowledge: ContentKnowledge) -> int | None:
 
 
 def detect_header(sheet: Sheet, synonyms: dict[str, str], knowledge: ContentKnowledge | None = None,
-                  district: str = "", min_fields: int = MIN_MAPPED_FIELDS) -> HeaderMap | None:
+                  district: str = "", min_fields: int = MIN_MAPPED_FIELDS, seen: dict | None = None) -> HeaderMap | None:
     """The header (by its words, or found above the first row the catalog knows) and what each
     column holds (by header word, checked against its cells; by its cells where the word is
     unknown or contradicted). None when no column holds anything the catalog knows and the
-    header words name too little."""
+    header words name too little. seen: decisions of this file's earlier sheets, by their header
+    texts (a sheet per community repeats one template: its columns are decided once)."""
     knowledge = knowledge or ContentKnowledge()
     index, mapped = _header_by_words(sheet, synonyms)
     if "item_name" not in mapped and knowledge.knows_catalog:
@@ -119,12 +120,12 @@ def detect_header(sheet: Sheet, synonyms: dict[str, str], knowledge: ContentKnow
                 while start > 0 and sum(1 for v in sheet.rows[start - 1] if cell_text(v).strip()) >= 3:
                     start -= 1
                 return _resolve(sheet, HeaderMap(start, {}, {}, ()), [""] * _width(sheet), knowledge,
-                                district, synonyms)
+                                district, synonyms, seen)
     if index is None:
         return None
     header = _rows_of_header(sheet, index, mapped, synonyms)
     resolved = _resolve(sheet, header, _combined_header_texts(sheet, list(_header_indexes(sheet, header))),
-                        knowledge, district, synonyms)
+                        knowledge, district, synonyms, seen)
     if resolved is None:
         return None
     if "item_name" not in resolved.columns and "item_code" not in resolved.columns:
@@ -179,8 +180,13 @@ def _rows_of_header(sheet: Sheet, best_index: int, best: dict[str, int], synonym
 
 
 def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: ContentKnowledge, district: str,
-             synonyms) -> HeaderMap:
+             synonyms, seen: dict | None = None) -> HeaderMap:
     """Every column's field, by header word checked against content (column_roles.assign_fields)."""
+    key = (tuple(texts), tuple(sorted(header.columns.items())))
+    if seen is not None and any(texts) and key in seen:
+        columns, extras, inferred, unplaced = seen[key]
+        return HeaderMap(header.first_data_index, dict(columns), dict(extras), header.header_row_numbers,
+                         list(inferred), list(unplaced))
     rows = sheet.rows[header.first_data_index:]
     # Rows spread over the whole sheet: a site column may name only the town's centre in its first block.
     data = rows[::max(1, len(rows) // CONTENT_SAMPLE_ROWS)][:CONTENT_SAMPLE_ROWS]
@@ -195,6 +201,8 @@ def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: Conte
     assignment = assign_fields(texts, by_header, cells, knowledge, district, text_rows)
     extras = {col: (texts[col] or f"第{col + 1}列") for col in range(width)
               if col not in assignment.columns.values() and (texts[col] or cells[col])}
+    if seen is not None:
+        seen[key] = (assignment.columns, extras, assignment.inferred, assignment.unplaced)
     return HeaderMap(header.first_data_index, assignment.columns, extras, header.header_row_numbers,
                      assignment.inferred, assignment.unplaced)
 

@@ -86,12 +86,13 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     knowledge = context.knowledge or ContentKnowledge(towns=context.towns)
     sheets = []
     unknown_towns: dict[str, str] = {}
+    seen: dict = {}  # column decisions of this file's sheets, by header
     for sheet in result.sheets:
         if sheet.name and any(word in sheet.name for word in SKIPPED_SHEET_WORDS):
             continue
         if not any(any(cell_text(c).strip() for c in row) for row in sheet.rows):
             continue
-        header = detect_header(sheet, context.synonyms, knowledge, district)
+        header = detect_header(sheet, context.synonyms, knowledge, district, seen=seen)
         if header is None and (sheet.name or "").strip() in QUIET_SHEET_NAMES:
             continue
         if header is None:
