@@ -113,10 +113,10 @@ PLACEHOLDERS = frozenset({"无", "/", "-", "—", "暂无", "无此项", "不涉
 
 
 def sample(values) -> list[str]:
-    """Up to SAMPLE_CELLS non-empty cells of a column, stripped; placeholders left out."""
+    """Up to SAMPLE_CELLS non-empty cells of a column (text), stripped; placeholders left out."""
     out = []
     for value in values:
-        text = value.strip() if isinstance(value, str) else str(value).strip()
+        text = value.strip()
         if text and text not in PLACEHOLDERS:
             out.append(text)
             if len(out) >= SAMPLE_CELLS:

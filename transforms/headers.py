@@ -195,9 +195,10 @@ def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: Conte
     for col, text in enumerate(texts):
         if col not in by_header and (f := lookup_header(text, synonyms)):
             by_header[col] = f  # a second column with a known word: its content decides below
-    cells = {col: sample(cell_text(r[col]) if col < len(r) else "" for r in data) for col in range(width)}
-    texts = texts + [""] * (width - len(texts))
     text_rows = [[cell_text(v) for v in r] for r in data]
+    by_col = list(zip(*(r + [""] * (width - len(r)) for r in text_rows))) if text_rows else [()] * width
+    cells = {col: sample(by_col[col]) for col in range(width)}
+    texts = texts + [""] * (width - len(texts))
     assignment = assign_fields(texts, by_header, cells, knowledge, district, text_rows)
     extras = {col: (texts[col] or f"第{col + 1}列") for col in range(width)
               if col not in assignment.columns.values() and (texts[col] or cells[col])}
