@@ -39,14 +39,19 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 5) if denominator else None
 
 
-def score(warehouse: Path, truth_csv: Path) -> dict:
+def _against_truth(warehouse: Path, truth_csv: Path, sql: str) -> pd.DataFrame:
+    """A query over the warehouse's views and the sample's truth.csv (as the view `truth`)."""
     truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         con.register("truth", truth)
-        row = con.sql(SCORE_SQL).df().iloc[0].to_dict()
+        return con.sql(sql).df()
     finally:
         con.close()
+
+
+def score(warehouse: Path, truth_csv: Path) -> dict:
+    row = _against_truth(warehouse, truth_csv, SCORE_SQL).iloc[0].to_dict()
     counts = {k: int(v) for k, v in row.items()}
     return {
         **counts,
@@ -89,13 +94,7 @@ LEFT JOIN site_items s
 
 def score_sites(warehouse: Path, truth_csv: Path) -> dict:
     """Rows found at their true (file, sheet, row), and on their true level, town and community."""
-    truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        con.register("truth", truth)
-        row = con.sql(SITES_SQL).df().iloc[0].to_dict()
-    finally:
-        con.close()
+    row = _against_truth(warehouse, truth_csv, SITES_SQL).iloc[0].to_dict()
     counts = {k: int(v) for k, v in row.items()}
     return {**counts, "landed_rate": _ratio(counts["rows_landed"], counts["truth_rows"]),
             "level_rate": _ratio(counts["level_right"], counts["truth_rows"]),
@@ -110,13 +109,7 @@ def evaluate(warehouse: Path, truth_csv: Path) -> dict:
 
 def score_findings(warehouse: Path, truth_csv: Path) -> dict:
     """Share of injected defects that got a finding on their row, per kind; clean rows given an error."""
-    truth = pd.read_csv(truth_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        con.register("truth", truth)
-        rows = con.sql(FINDINGS_SQL).fetchall()
-    finally:
-        con.close()
+    rows = list(_against_truth(warehouse, truth_csv, FINDINGS_SQL).itertuples(index=False, name=None))
     kinds = {kind: (n, found) for kind, n, found in rows if kind != "(clean)"}
     [(clean, clean_errors)] = [(n, found) for kind, n, found in rows if kind == "(clean)"]
     total, found = sum(n for n, _ in kinds.values()), sum(f for _, f in kinds.values())
