@@ -40,7 +40,8 @@ ROW_RULES: list[Rule] = [
          "item_code", "事项编码被Excel改变（丢失前导零或变成科学计数法）",
          "请把编码列设为文本格式后按目录填写", severity="warning"),
     Rule("site.unknown", "ExpectColumnValuesToBeInSet", {"column": "site_known", "value_set": [True]},
-         "town", "无法确定该行属于哪个镇(街道)：表中、工作表名、文件名和文件夹名都没有", "请增加'镇(街道)'列，或在文件名中写明镇(街道)"),
+         "town", "无法确定该行属于哪个镇(街道)或村(社区)：表中、工作表名、文件名和文件夹名都没有",
+         "请增加'镇(街道)''村(社区)'列，或在文件名、工作表名中写明"),
     Rule("duration.statutory_implausible", "ExpectColumnValuesToBeInSet",
          {"column": "statutory_plausible", "value_set": [True]}, "statutory_limit",
          "法定办结时限不合理（负数、为0却带单位，或超过1000天）", "请按实际填写，如'20个工作日'或'即办'"),
@@ -102,7 +103,7 @@ def publish_rules(previous_count: int | None, max_shrink: float | None) -> list[
              "item_code", "目录中同一层级的事项编码重复", "检查目录编码"),
         Rule("publish.level", "ExpectColumnValuesToBeInSet",
              {"column": "site_level", "value_set": ["镇(街道)", "村(社区)"]}, "site_level", "便民服务层级无效", "检查层级"),
-        Rule("publish.name", "ExpectColumnValuesToNotBeNull", {"column": "catalog_code"}, "item_code",
+        Rule("publish.code", "ExpectColumnValuesToNotBeNull", {"column": "catalog_code"}, "item_code",
              "目录事项缺少编码", "检查目录编码"),
     ]
     if previous_count and max_shrink is not None:

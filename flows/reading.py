@@ -28,6 +28,7 @@ class PendingReads:
     paths: dict[str, Path]
     context: IngestContext
     rows_dir: Path
+    reading_key: str  # what the readings depended on (transforms.ingest.reading_key)
 
     def landed(self, inbox_file: InboxFile) -> LandedFile:
         """The file's reading once done. A reader process that died (a crash in a native reader, or
@@ -58,7 +59,7 @@ def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], cont
     futures = {f.source_file: pool.submit(land_file, paths[f.source_file], f.source_file, f.district, context,
                                           rows_dir)
                for f in to_read}
-    return PendingReads(futures, paths, context, rows_dir)
+    return PendingReads(futures, paths, context, rows_dir, reading_key(context))
 
 
 def land_alone(path: Path, inbox_file: InboxFile, context: IngestContext, rows_dir: Path) -> LandedFile:
@@ -75,5 +76,5 @@ def land_alone(path: Path, inbox_file: InboxFile, context: IngestContext, rows_d
 def store_district_files(con, files: list[InboxFile], reads: PendingReads, run_id: str) -> int:
     """Record one district's file readings in landing once they are all done; returns the rows landed."""
     readings = [(reads.landed(f), f.size_bytes) for f in files]
-    landing.store_readings(con, readings, run_id, reading_key(reads.context))
+    landing.store_readings(con, readings, run_id, reads.reading_key)
     return sum(landed.row_count for landed, _ in readings)

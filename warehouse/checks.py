@@ -99,7 +99,8 @@ def validation_frame_sql() -> str:
                 THEN coalesce(s.code_issue, '') NOT IN ('leading_zeros_restored', 'excel_scientific_restored',
                                                         'excel_scientific') END
                 AS code_intact,
-           nullif(trim(s.town), '') IS NOT NULL AS site_known,
+           nullif(trim(s.town), '') IS NOT NULL AND (s.site_level <> '{COMMUNITY_LEVEL}' OR s.community IS NOT NULL)
+                AS site_known,
            CASE WHEN {conflict} THEN FALSE END AS code_name_agree,
            CASE WHEN NOT {conflict} THEN s.match_method IN ({accepted}) END AS match_accepted,
            CASE WHEN {_filled('s.raw_item_type')} THEN s.item_type_code IS NOT NULL END AS item_type_known,
