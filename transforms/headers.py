@@ -51,6 +51,7 @@ class HeaderMap:
     header_row_numbers: tuple[int, ...]
     inferred: list[tuple[str, str, str]] = field(default_factory=list)  # (header, field, why) not by header word
     unplaced: list[str] = field(default_factory=list)  # headers of columns nothing could be made of
+    texts: list[str] = field(default_factory=list)  # the header's text of each column ('' when none)
 
 
 def _filled_header_row(sheet: Sheet, index: int) -> list[str]:
@@ -186,7 +187,7 @@ def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: Conte
     if seen is not None and any(texts) and key in seen:
         columns, extras, inferred, unplaced = seen[key]
         return HeaderMap(header.first_data_index, dict(columns), dict(extras), header.header_row_numbers,
-                         list(inferred), list(unplaced))
+                         list(inferred), list(unplaced), list(texts))
     rows = sheet.rows[header.first_data_index:]
     # Rows spread over the whole sheet: a site column may name only the town's centre in its first block.
     data = rows[::max(1, len(rows) // CONTENT_SAMPLE_ROWS)][:CONTENT_SAMPLE_ROWS]
@@ -205,7 +206,7 @@ def _resolve(sheet: Sheet, header: HeaderMap, texts: list[str], knowledge: Conte
     if seen is not None:
         seen[key] = (assignment.columns, extras, assignment.inferred, assignment.unplaced)
     return HeaderMap(header.first_data_index, assignment.columns, extras, header.header_row_numbers,
-                     assignment.inferred, assignment.unplaced)
+                     assignment.inferred, assignment.unplaced, texts)
 
 
 def _second_header_row(upper, lower, columns, synonyms) -> dict[str, int]:

@@ -14,6 +14,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from transforms.catalog_index import CatalogIndex
+from transforms.codes import normalize_code
 from transforms.name_identity import NameIdentity, describe, identity_of
 from transforms.name_noise import noise_difference
 
@@ -220,9 +221,12 @@ class _Matcher:
             evidence = (f"编码指向'{index.names[by_code[0]]}'，但名称不一致" if len(by_code) == 1
                         else "编码对应目录中多个事项，名称不能确定是哪一个")
             return self._review(identity, scored, evidence)
+        if by_name is not None and by_name.accepted and _names_an_implementation(code_key):
+            i = by_name.items[0]  # 实施编码 name one body's implementation: another body's is another item
+            return self._review(identity, [(i, by_name.score)],
+                                f"名称与'{index.names[i]}'一致，但报送的实施编码不在目录中（可能是目录未收录的另一实施主体的事项）")
         if by_name is not None and by_name.accepted:
-            evidence = by_name.evidence
-            return self._accept(identity, by_name.items[0], by_name.method, by_name.score, evidence)
+            return self._accept(identity, by_name.items[0], by_name.method, by_name.score, by_name.evidence)
         if by_name is not None:
             return self._review(identity, [(i, by_name.score) for i in by_name.items], by_name.evidence)
         top = self.candidates(identity)
@@ -282,6 +286,11 @@ class _Matcher:
 def _result(code, method, score, runner_code, runner_score, candidates, evidence) -> dict:
     return {"catalog_code": code, "match_method": method, "match_score": score, "runner_up_code": runner_code,
             "runner_up_score": runner_score, "candidates": candidates, "evidence": evidence}
+
+
+def _names_an_implementation(code_key: str) -> bool:
+    """A whole 实施编码 or 业务办理项编码 (an implementing body's item), not a 基本编码 or a damaged code."""
+    return bool(code_key) and normalize_code(code_key).kind in ("implementation", "business")
 
 
 def _noise(identity: NameIdentity) -> frozenset:

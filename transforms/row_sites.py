@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from transforms.sites import SiteName, parse_site, sites_in_path
 
-_TOWN_LEVEL_WORDS = re.compile(r"^(?:镇级|街道级|镇街级|乡级|镇街本级|本级|镇本级|街道本级|中心|便民服务中心|镇\(街道\)|镇街|"
-                               r"镇|街道|乡镇|镇街道|镇级事项|街道级事项|镇街事项|镇\(街道\)级|镇\(街道\)事项)$")
+_TOWN_LEVEL_WORDS = re.compile(r"^(?:镇级|街道级|镇街级|乡级|镇街本级|本级|镇本级|街道本级|乡本级|中心|镇\(街道\)|镇街|"
+                               r"镇|街道|乡镇|镇街道|镇级事项|街道级事项|镇街事项|镇\(街道\)级|镇\(街道\)事项|"
+                               r"(?:镇|街道|乡|镇街|乡镇)?(?:党群|政务)?(?:便民服务中心|服务中心|服务大厅))$")
 _COMMUNITY_LEVEL_WORDS = re.compile(r"^(?:村级|社区级|村居级|村\(社区\)级?|村社区|新村\(社区\)|村居|村|社区|便民服务站|"
                                     r"村级事项|社区级事项|村居事项|村\(社区\)事项)$")
 _PUNCT = re.compile(r"[\s:：、,，]")

@@ -143,6 +143,7 @@ def _clean_prefix(name: str) -> str:
     return stripped if suffix and len(stripped) - len(suffix) >= 2 else name
 
 
+_SECTION_TAIL = re.compile(r"(?:的)?(?:便民服务)?(?:事项清单|事项目录|事项|清单|目录|一览表)$")
 _SECTION_ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[0-9一二三四五六七八九十]+[)）]|\d+[、.．])\s*")
 _SECTION_COUNT = re.compile(r"[(（][^()（）]*[项个条][)）]\s*$|[(（]共[^()（）]*[)）]\s*$")
 
@@ -150,6 +151,7 @@ _SECTION_COUNT = re.compile(r"[(（][^()（）]*[项个条][)）]\s*$|[(（]共[
 def section_site(text: str, towns: list[str] = ()) -> str:
     """The site a section row names ("二、河坝村便民服务站（共62项）" → "河坝村便民服务站"), else ''."""
     cleaned = _SECTION_COUNT.sub("", _SECTION_ENUM.sub("", clean_text(text))).strip()
+    cleaned = _SECTION_TAIL.sub("", cleaned)  # 上高社区便民服务站事项
     if not cleaned or len(cleaned) > 30:
         return ""
     name = parse_site(cleaned, list(towns))

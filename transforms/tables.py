@@ -63,8 +63,8 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
     names, codes = column(columns.get("item_name")), column(columns.get("item_code"))
     elements = [column(c) for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f not in ("seq", "item_name")]
     sections = _sections(data, names, codes, elements)
-    keep = _item_rows(names, codes, elements,
-                      {i - header.first_data_index for i in _rows_merged_across(sheet, columns)} | set(sections))
+    skipped = {i - header.first_data_index for i in _rows_merged_across(sheet, columns)} | set(sections)
+    keep = _item_rows(names, codes, elements, skipped | _repeated_headers(header, names))
     select = (lambda values: list(values)) if all(keep) else (lambda values: list(compress(values, keep)))
     out = {}
     for field in SUBMISSION_FIELDS:
@@ -84,6 +84,13 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
         current = sections.get(i, current)
         under.append(current)
     return SheetTable(row_numbers, out, extras, select(under))
+
+
+def _repeated_headers(header: HeaderMap, names: tuple) -> set[int]:
+    """Rows repeating the header (a second table stacked under the first, with its own header)."""
+    col = header.columns.get("item_name")
+    word = header.texts[col].strip() if col is not None and col < len(header.texts) else ""
+    return {i for i, name in enumerate(names) if word and cell_text(name).strip() == word}
 
 
 def _sections(data: list, names: tuple, codes: tuple, elements: list[tuple]) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         name = row["区市名称"]
         district_codes[name] = row["区划代码"]
         districts[name] = name
-        for alias in filter(None, (a.strip() for a in row.get("别名", "").replace("；", ";").split(";"))):
+        for alias in filter(None, (a.strip() for a in re.split("[;；、,，/]", row.get("别名", "")))):
             districts[alias] = name
     towns: dict[str, list[str]] = {}
     for row in town_rows:

@@ -216,3 +216,13 @@ def test_identity_keeps_the_groups_that_tell_siblings_apart():
     assert identity_of_name("食品经营许可（变更）").flat == identity_of_name("食品经营许可变更").core
     assert identity_of_name("医疗机构执业变更（承诺件）").key != identity_of_name("医疗机构执业变更（即办件）").key
     assert identity_of_name("残疾人证办理（县级行使）").flat == "残疾人证办理"
+
+
+def test_a_name_with_another_body_s_implementation_code_goes_to_people():
+    """The catalog holds the provincial 律师执业证书注销审核; a row sends the city body's 实施编码 (not in the
+    catalog) with the same name: the code says it is another item, so people decide."""
+    catalog = catalog_frame([("114400000069401674244010900200502", "律师执业证书注销审核")])
+    row = match_one("律师执业证书注销审核", "11440100007483180K344010900200502", catalog=catalog)
+    assert row["match_method"] == "review" and "实施编码不在目录中" in row["evidence"]
+    basic = match_one("律师执业证书注销审核", "440109002005", catalog=catalog)  # a 基本编码 names no body
+    assert (basic["catalog_code"], basic["match_method"]) == ("114400000069401674244010900200502", "name")
