@@ -127,8 +127,6 @@ def detect_header(sheet: Sheet, synonyms: dict[str, str], knowledge: ContentKnow
     header = _rows_of_header(sheet, index, mapped, synonyms)
     resolved = _resolve(sheet, header, _combined_header_texts(sheet, list(_header_indexes(sheet, header))),
                         knowledge, district, synonyms, seen)
-    if resolved is None:
-        return None
     if "item_name" not in resolved.columns and "item_code" not in resolved.columns:
         return None
     if len(resolved.columns) < min_fields and not knowledge.knows_catalog:
