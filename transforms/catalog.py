@@ -121,12 +121,17 @@ def read_catalog(data: bytes, filename: str, synonyms: dict[str, str]) -> tuple[
         columns = dict(mapped)
         if codes.identifying is not None:
             columns["item_code"] = codes.identifying
-        header = HeaderMap(header_index + 1, columns, {}, (sheet.row_numbers[header_index],))
+        # The catalog's other columns (服务对象, 办理地点, 咨询电话 …) are guide elements too.
+        code_columns = {codes.identifying, *codes.alternatives}
+        guide_columns = {col: text for col, text in codes.headers.items()
+                         if col not in mapped.values() and col not in code_columns}
+        header = HeaderMap(header_index + 1, columns, guide_columns, (sheet.row_numbers[header_index],))
         table = extract_table(sheet, header)
         if not table.row_numbers:
             raise CatalogUnusable([f"{filename}：目录表头下没有事项行"])
         frame = pd.DataFrame({name: table.columns[name] for name in CATALOG_FIELDS})
         frame["row_number"] = table.row_numbers
+        frame["guide_extras"] = [extras if extras not in ("", "{}") else None for extras in table.extras]
         by_number = dict(zip(sheet.row_numbers, sheet.rows))
         frame["alt_codes"] = [
             [v for v in (code_text(cell_text(by_number[n][c])) if c < len(by_number[n]) else "" for c in codes.alternatives)

@@ -62,6 +62,7 @@ def normalized_catalog(raw: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         "handling_type_code": handling["code"],
         "is_online": online["flag"],
         "is_proxy": proxy["flag"],
+        "guide_extras": raw["guide_extras"] if "guide_extras" in raw else None,
     })
 
 

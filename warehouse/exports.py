@@ -4,6 +4,7 @@ Files go to a temporary folder first and are renamed into place, so a reader nev
 file and a crash never replaces the last good files.
 """
 
+import json
 import os
 import shutil
 from concurrent.futures import Executor
@@ -30,6 +31,7 @@ CATALOG_LABELS = {
     "is_online": "网上可办",
     "is_proxy": "帮办代办",
     "district_count": "开展区(市)数",
+    "guide_extras": "其他指南要素",
     "site_count": "开展站点数",
 }
 # Cells are data, never formulas or links: also spares xlsxwriter a regex search per string.
@@ -68,23 +70,43 @@ def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int
         sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
 
 
-def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path) -> list[Path]:
-    """xlsx (one sheet per level), csv (UTF-8 with BOM) and parquet of one version, atomically."""
-    out_dir = Path(out_dir)
-    frame = con.execute(
+def catalog_frame(con: duckdb.DuckDBPyConnection, version: int) -> pd.DataFrame:
+    """One published version's rows (published.catalog_items without the version column)."""
+    return con.execute(
         "SELECT * EXCLUDE (version) FROM published.catalog_items WHERE version = ? "
         "ORDER BY site_level DESC, catalog_code", [version]).df()
-    tmp = out_dir / f".tmp-v{version}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    stem = f"{CATALOG_BASENAME}_v{version}"
-    people = _people_frame(frame, CATALOG_LABELS)
-    workbook = xlsxwriter.Workbook(tmp / f"{stem}.xlsx", WORKBOOK_OPTIONS)
+
+
+def catalog_for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list as people read it: Chinese headers, 是/否, and the catalog's other guide elements
+    (服务对象, 办理地点 …) as columns of their own after the standard ones."""
+    extras = pd.DataFrame([json.loads(text) if isinstance(text, str) else {} for text in frame["guide_extras"]],
+                          index=frame.index)
+    people = _people_frame(frame.drop(columns=["guide_extras"]), CATALOG_LABELS)
+    return pd.concat([people, extras.drop(columns=[c for c in extras.columns if c in people.columns])], axis=1)
+
+
+def write_list_files(frame: pd.DataFrame, folder: Path, stem: str) -> list[Path]:
+    """The list as xlsx (one sheet per site level) and csv (UTF-8 with BOM) in folder."""
+    people = catalog_for_people(frame)
+    workbook = xlsxwriter.Workbook(folder / f"{stem}.xlsx", WORKBOOK_OPTIONS)
     widths = {"事项名称": 30, "设定依据": 40, "受理条件": 40, "申请材料": 40}
     for level in sorted(SITE_LEVELS, key=lambda lv: lv != TOWN_LEVEL):
         _write_sheet(workbook, level, people[frame["site_level"] == level].drop(columns=["便民服务层级"]), widths)
     workbook.close()
-    people.to_csv(tmp / f"{stem}.csv", index=False, encoding="utf-8-sig")
+    people.to_csv(folder / f"{stem}.csv", index=False, encoding="utf-8-sig")
+    return [folder / f"{stem}.xlsx", folder / f"{stem}.csv"]
+
+
+def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path) -> list[Path]:
+    """xlsx (one sheet per level), csv (UTF-8 with BOM) and parquet of one version, atomically."""
+    out_dir = Path(out_dir)
+    frame = catalog_frame(con, version)
+    tmp = out_dir / f".tmp-v{version}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    stem = f"{CATALOG_BASENAME}_v{version}"
+    write_list_files(frame, tmp, stem)
     con.execute(
         f"COPY (SELECT * FROM published.catalog_items WHERE version = {int(version)} "
         f"ORDER BY site_level DESC, catalog_code) TO {path_literal(tmp / f'{stem}.parquet')} (FORMAT parquet)")

@@ -17,7 +17,7 @@ from warehouse.db import scalar, transaction
 ELEMENT_COLUMNS = [
     "item_name", "item_type", "item_family", "department", "legal_basis", "exercise_levels",
     "acceptance_conditions", "materials", "statutory_limit", "promised_limit", "fee_charged",
-    "fee_basis", "handling_type", "is_online", "is_proxy",
+    "fee_basis", "handling_type", "is_online", "is_proxy", "guide_extras",
 ]
 CATALOG_COLUMNS = ["site_level", "catalog_code", *ELEMENT_COLUMNS, "district_count", "site_count"]
 
@@ -54,7 +54,10 @@ def build_candidate(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def content_sha256(candidate: pd.DataFrame) -> str:
-    text = candidate.sort_values(["site_level", "catalog_code"]).to_csv(index=False)
+    """The digest of the list's content; a column with no value in any row adds nothing to it (so a
+    warehouse made before that column existed keeps its version)."""
+    filled = [c for c in candidate.columns if c in ("site_level", "catalog_code") or candidate[c].notna().any()]
+    text = candidate[filled].sort_values(["site_level", "catalog_code"]).to_csv(index=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -163,3 +163,6 @@ CREATE TABLE IF NOT EXISTS core.catalog_findings (
     source_file VARCHAR, row_number INTEGER, field VARCHAR, rule VARCHAR NOT NULL, severity VARCHAR NOT NULL,
     message VARCHAR NOT NULL, value VARCHAR, catalog_code VARCHAR
 );
+-- The catalog's other guide elements (服务对象, 办理地点 …): a JSON object of header → text per item.
+ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS guide_extras VARCHAR;
+ALTER TABLE published.catalog_items ADD COLUMN IF NOT EXISTS guide_extras VARCHAR;

@@ -1,0 +1,489 @@
+"""The public site (公开公示) of one published version: OUT/site, written whole and swapped in at once.
+
+Pages: index.html (browse by 区划, 层级, 事项类型, 主管部门, 服务对象, 主题), items/<code>.html (the 办事指南,
+one template for screen and print), sites/<区>/<镇>/<村>.html, lists/<facet>/<value>.html,
+changes.html and changes/vNNNN.html, search.html with data/search-index.js, and the downloads in data/
+(xlsx, csv, items.json). The text comes from the published version only, so the online guide and
+the files say the same thing.
+
+A build goes to OUT/.site-builds/vNNNN-<time>; OUT/site is a symbolic link that is then replaced in
+one rename, so a reader sees the old site or the new one, never half of one. The build before
+stays for readers in the middle of a visit; older ones are removed.
+"""
+
+import json
+import os
+import re
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pandas as pd
+
+from transforms.fields import COMMUNITY_LEVEL, SITE_LEVELS, TOWN_LEVEL
+from transforms.matching import ACCEPTED_METHODS
+from warehouse import site_pages as P
+from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, catalog_frame, write_list_files
+
+SITE_DIR = "site"
+BUILDS_DIR = ".site-builds"
+ASSETS = Path(__file__).with_name("site_assets")
+PAGE_ITEMS = 200  # items per list page
+COMMUNITY_NAME_BUDGET = 15_000  # characters of community names one guide page may list
+MISSING = "（目录未载明）"
+# Short elements in the guide's 基本信息 table, long ones as sections, in the order portals use.
+FACT_ELEMENTS = ["item_type", "item_family", "department", "exercise_levels", "statutory_limit", "promised_limit",
+                 "fee_charged", "handling_type", "is_online", "is_proxy"]
+SECTION_ELEMENTS = [("legal_basis", "list"), ("acceptance_conditions", "text"), ("materials", "materials"),
+                    ("fee_basis", "list")]
+ALWAYS_SHOWN = {"item_type", "exercise_levels", "statutory_limit", "promised_limit", "fee_charged", "handling_type",
+                "is_online", "legal_basis", "acceptance_conditions", "materials"}
+LONG_EXTRA = 40  # characters: a longer catalog element gets a section of its own
+# Catalog columns that identify rather than inform (组织机构代码, 行政区划代码 …) stay off the guide.
+_IDENTIFIER_HEADER = re.compile(r"(代码|编码|ONLINECHECK)$", re.IGNORECASE)
+_AUDIENCE_CODES = {"1": "自然人", "2": "企业法人", "3": "事业法人", "4": "社会组织法人", "5": "非法人企业",
+                   "6": "行政机关", "9": "其他组织"}
+_SEPARATORS = re.compile(r"[；;、,，/]+")
+FACETS = {"level": "便民服务层级", "type": "事项类型", "department": "主管部门", "audience": "服务对象", "theme": "主题分类"}
+
+
+@dataclass
+class SiteResult:
+    path: Path  # OUT/site
+    version: int
+    pages: int
+
+
+def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
+               district_order: dict[str, str] | None = None) -> SiteResult:
+    """Write the site of a published version and swap it in. district_order: name -> 区划代码."""
+    out_dir = Path(out_dir)
+    builds = out_dir / BUILDS_DIR
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    tmp = builds / f".tmp-v{version:04d}-{stamp}"
+    tmp.mkdir(parents=True)
+    try:
+        pages = SiteWriter(gather(con, version, district_order or {}), tmp).write_all()
+        final = builds / f"v{version:04d}-{stamp}"
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_in(final, out_dir / SITE_DIR)
+    _remove_old_builds(builds, keep={final.name, *_previous(out_dir)})
+    return SiteResult(out_dir / SITE_DIR, version, pages)
+
+
+def _previous(out_dir: Path) -> set[str]:
+    """The build the link pointed at before the swap is kept: recorded when swapping."""
+    marker = out_dir / BUILDS_DIR / ".previous"
+    return {marker.read_text(encoding="utf-8").strip()} if marker.exists() else set()
+
+
+def _swap_in(build: Path, link: Path) -> None:
+    marker = build.parent / ".previous"
+    if link.is_symlink():
+        marker.write_text(Path(os.readlink(link)).name, encoding="utf-8")
+    elif link.exists():  # a site folder written some other way: moved aside, not deleted
+        os.replace(link, build.parent / f"old-{time.strftime('%Y%m%dT%H%M%S')}")
+    partial = link.with_name(f".{link.name}.link")
+    if partial.is_symlink() or partial.exists():
+        partial.unlink()
+    os.symlink(os.path.relpath(build, link.parent), partial)  # relative: the out folder can move
+    os.replace(partial, link)
+
+
+def _remove_old_builds(builds: Path, keep: set[str]) -> None:
+    for path in builds.iterdir():
+        if path.is_dir() and path.name not in keep and not path.name.startswith(".tmp-"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+# ---- the data of one version ---------------------------------------------------------------------------
+
+@dataclass
+class SiteData:
+    version: int
+    published_at: str
+    versions: pd.DataFrame  # version, published_at, item_count, added, removed, changed
+    catalog: pd.DataFrame  # the version's list rows (site_level × catalog_code)
+    offers: list[tuple]  # (district, town, community or '', site_level, catalog_code)
+    aliases: dict[str, str]  # catalog_code -> other names and codes people use
+    changes: pd.DataFrame  # every version's changes, with before/after of the fields that changed
+    before: dict  # (version, site_level, catalog_code) -> row of the version before
+    after: dict
+    districts: list[str]
+
+
+def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[str, str]) -> SiteData:
+    versions = con.execute("SELECT version, strftime(published_at, '%Y-%m-%d %H:%M') AS published_at, item_count, "
+                           "added, removed, changed FROM published.catalog_versions WHERE version <= ? "
+                           "ORDER BY version", [version]).df()
+    catalog = catalog_frame(con, version)
+    methods = list(ACCEPTED_METHODS)
+    offers = con.execute(f"""
+        SELECT DISTINCT district, town, coalesce(community, '') AS community, site_level, catalog_code
+        FROM published.site_items
+        WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
+          AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
+          AND (site_level, catalog_code) IN (SELECT (site_level, catalog_code) FROM published.catalog_items
+                                             WHERE version = ?)
+        ORDER BY district, town, community, catalog_code""", [methods, version]).fetchall()
+    aliases = dict(con.execute("""
+        SELECT catalog_code, string_agg(DISTINCT name, '、' ORDER BY name) FROM (
+            SELECT catalog_code, alias AS name FROM core.aliases WHERE catalog_code IS NOT NULL
+            UNION ALL
+            SELECT catalog_code, unnest(string_split(alt_codes, '；')) FROM core.catalog_items WHERE alt_codes IS NOT NULL)
+        GROUP BY catalog_code""").fetchall())
+    changes = con.execute("""
+        SELECT c.version, c.site_level, c.catalog_code, c.item_name, c.change, c.detail
+        FROM published.catalog_changes c WHERE c.version <= ?
+        ORDER BY c.version, c.change, c.site_level DESC, c.catalog_code""", [version]).df()
+    before, after = _changed_rows(con, version, -1), _changed_rows(con, version, 0)
+    names = sorted({row[0] for row in offers}, key=lambda d: (district_order.get(d, "~"), d))
+    return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
+                    catalog, offers, aliases, changes, before, after, names)
+
+
+def _changed_rows(con, version: int, offset: int) -> dict:
+    """Rows of the changed items in the version before each change (offset -1) or of it (0)."""
+    frame = con.execute(f"""
+        SELECT c.version AS change_version, i.* EXCLUDE (version)
+        FROM published.catalog_changes c JOIN published.catalog_items i
+          ON i.version = c.version + ({offset}) AND i.site_level = c.site_level AND i.catalog_code = c.catalog_code
+        WHERE c.change = '变更' AND c.version <= ?""", [version]).df()
+    return {(r["change_version"], r["site_level"], r["catalog_code"]): r for r in frame.to_dict("records")}
+
+
+# ---- writing the pages ---------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value).strip()
+
+
+def _extras(value) -> dict[str, str]:
+    return json.loads(value) if isinstance(value, str) and value else {}
+
+
+def _guide_extras(value) -> dict[str, str]:
+    return {k: v for k, v in _extras(value).items() if not _IDENTIFIER_HEADER.search(k) and str(v).strip()}
+
+
+def _split_values(text: str, codes: dict[str, str] | None = None) -> list[str]:
+    values = [v.strip() for v in _SEPARATORS.split(text or "") if v.strip()]
+    return [codes.get(v, v) if codes else v for v in values]
+
+
+def _level_sorted(levels) -> list[str]:
+    return sorted(set(levels), key=lambda level: SITE_LEVELS.index(level) if level in SITE_LEVELS else 9)
+
+
+class SiteWriter:
+    def __init__(self, data: SiteData, folder: Path):
+        self.data = data
+        self.folder = folder
+        self.pages = 0
+        self.downloads = [("目录清单 Excel", "data/" + f"{CATALOG_BASENAME}.xlsx"),
+                          ("CSV", "data/" + f"{CATALOG_BASENAME}.csv"), ("JSON", "data/items.json")]
+        self.footer = P.Footer(data.version, data.published_at, self.downloads)
+        self.by_code: dict[str, list[dict]] = defaultdict(list)
+        for row in data.catalog.to_dict("records"):
+            self.by_code[row["catalog_code"]].append(row)
+        self.codes = sorted(self.by_code, key=lambda c: (self.first(c)["item_name"] or "", c))
+        self.rank = {code: i for i, code in enumerate(self.codes)}
+        self.listed = {code: self._listed(code) for code in self.codes}
+        self.facets = self._facets()
+        self._rows: dict[str, dict[str, str]] = {}
+        # district -> town -> community ('' for the town's centre) -> item codes
+        self.sites: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        # item code -> district -> town -> communities ('' for the town's centre)
+        self.offered_at: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        for district, town, community, level, code in data.offers:
+            place = community if level != TOWN_LEVEL else ""
+            self.sites[district][town][place].append(code)
+            self.offered_at[code][district][town].append(place)
+
+    def rows(self, codes, root: str) -> list[str]:
+        """The rendered list rows of items, by name, each rendered once per page depth."""
+        cache = self._rows.setdefault(root, {})
+        ordered = sorted(set(codes), key=self.rank.__getitem__)
+        return [cache.get(c) or cache.setdefault(c, P.item_row(self.listed[c], root)) for c in ordered]
+
+    def first(self, code: str) -> dict:
+        return self.by_code[code][0]
+
+    def _listed(self, code: str) -> P.ListedItem:
+        rows = self.by_code[code]
+        row = rows[0]
+        levels = "、".join(_level_sorted(r["site_level"] for r in rows))
+        online = row["is_online"] if isinstance(row["is_online"], bool) else None
+        return P.ListedItem(code, row["item_name"] or code, row["item_type"], row["department"], levels, online)
+
+    def _facets(self) -> dict[str, dict[str, list[str]]]:
+        """facet -> value -> item codes."""
+        facets: dict[str, dict[str, list[str]]] = {name: defaultdict(list) for name in FACETS}
+        for code in self.codes:
+            rows = self.by_code[code]
+            for level in _level_sorted(r["site_level"] for r in rows):
+                facets["level"][level].append(code)
+            row = rows[0]
+            for facet, value in (("type", row["item_type"]), ("department", row["department"])):
+                if _text(value):
+                    facets[facet][_text(value)].append(code)
+            for header, text in _extras(row["guide_extras"]).items():
+                facet = "audience" if "服务对象" in header else "theme" if "主题" in header else None
+                for value in _split_values(text, _AUDIENCE_CODES if facet == "audience" else None) if facet else ():
+                    if value not in ("无", "其他") or facet == "audience":
+                        facets[facet][value].append(code)
+        return {name: dict(values) for name, values in facets.items()}
+
+    def write(self, path: str, text: str) -> None:
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.pages += 1
+
+    def write_all(self) -> int:
+        shutil.copytree(ASSETS, self.folder / "assets")
+        self.write_data()
+        self.write("index.html", self.index_page())
+        self.write("search.html", P.search_page("", self.footer))
+        self.write_lists()
+        self.write_guides()
+        self.write_sites()
+        self.write_changes()
+        return self.pages
+
+    # -- data files
+
+    def write_data(self) -> None:
+        folder = self.folder / "data"
+        folder.mkdir()
+        write_list_files(self.data.catalog, folder, CATALOG_BASENAME)
+        rows = []
+        for row in self.data.catalog.to_dict("records"):
+            out = {k: (None if not isinstance(v, (bool, str)) and pd.isna(v) else v) for k, v in row.items()}
+            out["guide_extras"] = _extras(row["guide_extras"])
+            for key in ("district_count", "site_count"):
+                out[key] = None if out[key] is None else int(out[key])
+            rows.append(out)
+        document = {"version": self.data.version, "published_at": self.data.published_at,
+                    "columns": {k: CATALOG_LABELS.get(k, k) for k in self.data.catalog.columns},
+                    "items": rows}
+        (folder / "items.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        index = []
+        for code in self.codes:
+            row, listed = self.first(code), self.listed[code]
+            text = " ".join(filter(None, [_text(row[c]) for c in ("legal_basis", "acceptance_conditions", "materials",
+                                                                   "fee_basis", "item_family")]
+                                   + list(_guide_extras(row["guide_extras"]).values())))
+            index.append([code, listed.name, self.data.aliases.get(code, ""), _text(listed.item_type),
+                          _text(listed.department), listed.levels, text, quote(P.item_path(code))])
+        payload = json.dumps({"version": self.data.version, "items": index}, ensure_ascii=False, separators=(",", ":"))
+        payload = payload.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        (folder / "search-index.js").write_text(f"window.MULU_SEARCH={payload};\n", encoding="utf-8")
+
+    # -- index and lists
+
+    def index_page(self) -> str:
+        d = self.data
+        towns = {name: len(self.sites[name]) for name in d.districts}
+        communities = {name: sum(len([p for p in places if p]) for places in self.sites[name].values())
+                       for name in d.districts}
+        online = sum(1 for i in self.listed.values() if i.is_online)
+        cards = [("目录事项", len(self.codes)), *((f"{lv}级事项", len(self.facets["level"].get(lv, ()))) for lv in SITE_LEVELS),
+                 ("区(市)", len(d.districts)), ("镇(街道)便民服务中心", sum(towns.values())), ("村(社区)便民服务站", sum(communities.values())),
+                 ("网上可办", f"{online / max(len(self.codes), 1):.0%}")]
+        card_html = "".join(f"<li><strong>{P.e(n)}</strong>{P.e(label)}</li>" for label, n in cards)
+        district_counts = [(name, towns[name], communities[name]) for name in d.districts]
+        district_html = "".join(
+            f'<li><a href="{P.href("", P.district_path(name))}">{P.e(name)}</a>'
+            f'<span class="count">{t} 镇街 · {c} 村居</span></li>' for name, t, c in district_counts)
+        facets = "".join(
+            f'<section><h2>按{label}浏览</h2>{P.facet_list(facet, self._facet_counts(facet), "", label)}</section>'
+            for facet, label in FACETS.items() if self.facets[facet])
+        latest = d.versions.iloc[-1]
+        body = f"""<h1>{P.SITE_TITLE}清单</h1>
+<p class="meta">目录版本 v{d.version}，发布于 {P.e(d.published_at)}。各镇(街道)便民服务中心、村(社区)便民服务站办理的事项，
+名称、编码、依据、条件、材料、时限和收费全市统一。</p>
+<ul class="cards">{card_html}</ul>
+<section><h2>按区划浏览</h2><ul class="facet" aria-label="区(市)">{district_html}</ul>
+<p><a href="{P.href("", "sites/index.html")}">全部镇(街道)和村(社区)</a></p></section>
+{facets}
+<section><h2>本版本变更</h2><p>新增 {int(latest["added"] or 0)} 项，调整 {int(latest["changed"] or 0)} 项，
+取消 {int(latest["removed"] or 0)} 项。<a href="{P.href("", P.changes_path(d.version))}">查看 v{d.version} 变更明细</a> ·
+<a href="{P.href("", P.changes_path())}">全部版本</a></p></section>
+<section><h2>下载</h2><ul>{"".join(f'<li><a href="{P.href("", p)}">{P.e(label)}</a></li>' for label, p in self.downloads)}</ul>
+<p>items.json 字段说明见其 columns；每个事项的办事指南页面地址为 items/事项编码.html。</p></section>"""
+        return P.layout("首页", body, "", self.footer)
+
+    def _facet_counts(self, facet: str) -> list[tuple[str, int]]:
+        values = self.facets[facet]
+        order = (lambda kv: SITE_LEVELS.index(kv[0])) if facet == "level" else (lambda kv: (-len(kv[1]), kv[0]))
+        return [(value, len(codes)) for value, codes in sorted(values.items(), key=order)]
+
+    def write_lists(self) -> None:
+        lists = [("all", "全部事项", self.codes)] + [
+            (facet, value, codes) for facet in FACETS for value, codes in self.facets[facet].items()]
+        for facet, value, codes in lists:
+            pages = max(1, -(-len(codes) // PAGE_ITEMS))
+            title = value if facet == "all" else f"{FACETS[facet]}：{value}"
+            for page in range(1, pages + 1):
+                part = codes[(page - 1) * PAGE_ITEMS: page * PAGE_ITEMS]
+                body = (f"<h1>{P.e(title)}</h1><p class='meta'>共 {len(codes)} 项"
+                        f"{f'，第 {page}/{pages} 页' if pages > 1 else ''}</p>"
+                        + P.items_table(self.rows(part, "../../"), title)
+                        + P.pager(facet, value, page, pages, "../../"))
+                self.write(P.facet_path(facet, value, page),
+                           P.layout(title, body, "../../", self.footer, [("首页", "index.html"), (title, None)]))
+
+    # -- guides
+
+    def write_guides(self) -> None:
+        history: dict[str, list] = defaultdict(list)
+        dates = dict(zip(self.data.versions["version"], self.data.versions["published_at"]))
+        for r in self.data.changes.to_dict("records"):
+            word = P.CHANGE_WORDS.get(r["change"], r["change"])
+            detail = "；".join(label for label, _, _ in self._changed_fields(r)) if r["change"] == "变更" else ""
+            history[r["catalog_code"]].append((int(r["version"]), dates.get(r["version"], ""), word,
+                                               f"{r['site_level']}" + (f"：{detail}" if detail else "")))
+        for code in self.codes:
+            guide = self.guide(code, history[code])
+            crumbs = [("首页", "index.html"), ("全部事项", P.facet_path("all", "全部事项")), (guide.name, None)]
+            self.write(P.item_path(code), P.guide_page(guide, "../", self.footer, crumbs))
+
+    def _values(self, code: str, column: str) -> list[tuple[str, str]]:
+        """One (level, text) per distinct text; the level is named only when the levels differ."""
+        rows = self.by_code[code]
+        texts = [(r["site_level"], _text(r[column])) for r in rows]
+        if len({t for _, t in texts}) <= 1:
+            return [("", texts[0][1])] if texts[0][1] else []
+        return [(level, text or MISSING) for level, text in texts]
+
+    def guide(self, code: str, history: list) -> P.Guide:
+        row = self.first(code)
+        listed = self.listed[code]
+        facts = [("事项编码", code + (f"（其他编码或名称：{self.data.aliases[code]}）" if self.data.aliases.get(code) else "")),
+                 ("便民服务层级", listed.levels)]
+        for column in FACT_ELEMENTS:
+            values = self._values(code, column)
+            if values or column in ALWAYS_SHOWN:
+                text = "；".join(f"{lv}：{t}" if lv else t for lv, t in values) or MISSING
+                facts.append((CATALOG_LABELS.get(column, column), text))
+        sections = []
+        for column, kind in SECTION_ELEMENTS:
+            values = self._values(code, column)
+            if values or column in ALWAYS_SHOWN:
+                sections.append(P.Element(CATALOG_LABELS.get(column, column), values or [("", MISSING)], kind))
+        for header, text in _guide_extras(row["guide_extras"]).items():
+            if len(text) > LONG_EXTRA:
+                sections.append(P.Element(header, [("", text)]))
+            else:
+                facts.append((header, text))
+        return P.Guide(code, listed.name, facts, sections, self._offered(code), history)
+
+    def _offered(self, code: str) -> str:
+        at = self.offered_at.get(code, {})
+        by_district = [
+            (district, [(town, "" in places, sorted(p for p in set(places) if p)) for town, places in sorted(at[district].items())])
+            for district in self.data.districts if district in at]
+        return P.offered_html(by_district, "../", COMMUNITY_NAME_BUDGET)
+
+    def _changed_fields(self, change: dict) -> list[tuple[str, str, str]]:
+        key = (change["version"], change["site_level"], change["catalog_code"])
+        old, new = self.data.before.get(key), self.data.after.get(key)
+        fields = []
+        for column in (change["detail"] or "").split(";"):
+            if not column or old is None or new is None:
+                continue
+            if column == "guide_extras":
+                was, now = _extras(old[column]), _extras(new[column])
+                fields += [(k, was.get(k, ""), now.get(k, "")) for k in dict.fromkeys([*was, *now])
+                           if was.get(k) != now.get(k)]
+            else:
+                fields.append((CATALOG_LABELS.get(column, column), _text(old[column]), _text(new[column])))
+        return fields
+
+    # -- sites
+
+    def write_sites(self) -> None:
+        root3 = "../../../"
+        overview = []
+        for district in self.data.districts:
+            rows = []
+            for town, places in sorted(self.sites[district].items()):
+                centre = places.get("", [])
+                crumbs = [("首页", "index.html"), ("服务站点", "sites/index.html"), (district, P.district_path(district))]
+                station_links, station_items = [], 0
+                for community, codes in sorted((p, c) for p, c in places.items() if p):
+                    title = f"{community}便民服务站"
+                    body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} {P.e(town)} · "
+                            f"{P.e(COMMUNITY_LEVEL)} · 可办事项 {len(set(codes))} 项</p>"
+                            + P.items_table(self.rows(codes, root3), title))
+                    self.write(P.community_path(district, town, community), P.layout(
+                        title, body, root3, self.footer, crumbs + [(town, P.town_path(district, town)), (community, None)]))
+                    station_links.append(f'<li><a href="{P.href(root3, P.community_path(district, town, community))}">'
+                                         f'{P.e(community)}</a><span class="count">{len(set(codes))} 项</span></li>')
+                    station_items += len(set(codes))
+                title = f"{town}便民服务中心"
+                body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} · 中心可办事项 {len(set(centre))} 项 · "
+                        f"村(社区)便民服务站 {len(station_links)} 个</p>"
+                        + (f'<section><h2>村(社区)便民服务站</h2><ul class="facet">{"".join(station_links)}</ul></section>'
+                           if station_links else "")
+                        + "<section><h2>便民服务中心可办事项</h2>"
+                        + (P.items_table(self.rows(centre, root3), title) if centre else "<p>暂无。</p>")
+                        + "</section>")
+                self.write(P.town_path(district, town), P.layout(title, body, root3, self.footer, crumbs + [(town, None)]))
+                rows.append((town, len(set(centre)), len(station_links), station_items))
+            table = "".join(
+                f'<tr><td><a href="{P.href("../../", P.town_path(district, t))}">{P.e(t)}</a></td><td>{c}</td>'
+                f"<td>{s}</td><td>{n}</td></tr>" for t, c, s, n in rows)
+            body = (f"<h1>{P.e(district)}</h1><p class='meta'>镇(街道) {len(rows)} 个 · 村(社区)便民服务站 "
+                    f"{sum(r[2] for r in rows)} 个</p><div class='table-wrap'><table><thead><tr>"
+                    "<th scope='col'>镇(街道)</th><th scope='col'>中心可办事项</th><th scope='col'>村(社区)便民服务站</th>"
+                    f"<th scope='col'>各站可办事项合计</th></tr></thead><tbody>{table}</tbody></table></div>")
+            self.write(P.district_path(district), P.layout(district, body, "../../", self.footer, [
+                ("首页", "index.html"), ("服务站点", "sites/index.html"), (district, None)]))
+            links = "".join(f'<li><a href="{P.href("../", P.town_path(district, t))}">{P.e(t)}</a></li>' for t, *_ in rows)
+            overview.append(f'<section><h2><a href="{P.href("../", P.district_path(district))}">{P.e(district)}</a></h2>'
+                            f'<ul class="facet">{links}</ul></section>')
+        self.write("sites/index.html", P.layout("服务站点", "<h1>服务站点</h1>" + "".join(overview), "../", self.footer,
+                                                [("首页", "index.html"), ("服务站点", None)]))
+
+    # -- changes
+
+    def write_changes(self) -> None:
+        names = set(self.codes)
+        rows_by_version: dict[int, list[dict]] = defaultdict(list)
+        for r in self.data.changes.to_dict("records"):
+            word = P.CHANGE_WORDS.get(r["change"], r["change"])
+            rows_by_version[int(r["version"])].append({
+                "word": word, "code": r["catalog_code"], "name": r["item_name"] or r["catalog_code"],
+                "level": r["site_level"], "linked": r["catalog_code"] in names and word != "取消",
+                "fields": self._changed_fields(r) if r["change"] == "变更" else []})
+        versions = self.data.versions.to_dict("records")
+        for v in versions:
+            number = int(v["version"])
+            title = f"v{number} 变更明细"
+            body = (f"<h1>{P.e(title)}</h1><p class='meta'>发布于 {P.e(v['published_at'])} · 目录清单 {v['item_count']} 行</p>"
+                    + P.changes_table(rows_by_version.get(number, []), "../"))
+            self.write(P.changes_path(number), P.layout(title, body, "../", self.footer, [
+                ("首页", "index.html"), ("变更记录", P.changes_path()), (title, None)]))
+        table = "".join(
+            f'<tr><td><a href="{P.href("", P.changes_path(int(v["version"])))}">v{int(v["version"])}</a></td>'
+            f"<td>{P.e(v['published_at'])}</td><td>{int(v['added'] or 0)}</td><td>{int(v['changed'] or 0)}</td>"
+            f"<td>{int(v['removed'] or 0)}</td><td>{v['item_count']}</td></tr>" for v in reversed(versions))
+        body = ("<h1>变更记录</h1><div class='table-wrap'><table><thead><tr><th scope='col'>版本</th>"
+                "<th scope='col'>发布时间</th><th scope='col'>新增</th><th scope='col'>调整</th><th scope='col'>取消</th>"
+                f"<th scope='col'>清单行数</th></tr></thead><tbody>{table}</tbody></table></div>"
+                f"<h2>最新版本 v{self.data.version}</h2>" + P.changes_table(rows_by_version.get(self.data.version, []), ""))
+        self.write(P.changes_path(), P.layout("变更记录", body, "", self.footer, [("首页", "index.html"), ("变更记录", None)]))
