@@ -22,6 +22,8 @@ COMMANDS = {
                "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三"),
     "serve": ("Serve nightly_refresh as a deployment, scheduled daily at 02:00 Asia/Shanghai (needs a Prefect server).",
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
+    "site": ("Rebuild the public site (OUT/site) from the current published version, or preview it (mulu site serve).",
+             "mulu site --warehouse data/mulu.duckdb --out data/out\n  mulu site serve --out data/out --port 8000"),
     "init": ("Write editable copies of the bundled reference data (districts, towns, aliases, header words, "
              "vocabularies, code patterns) into a folder for --reference.",
              "mulu init data/reference\n  mulu refresh --reference data/reference --catalog 目录.xlsx"),
@@ -58,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")
         p.add_argument("--seed", type=int, default=20200709, help="random seed (same seed, same files)")
     parsers["sample"].add_argument("--out", default=str(DATA / "sample"), help="folder to write into")
+    site = parsers["site"]
+    site.add_argument("action", nargs="?", choices=["build", "serve"], default="build",
+                      help="build (default): write OUT/site from the warehouse; serve: preview OUT/site on this machine")
+    site.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+    site.add_argument("--out", default=str(DATA / "out"), help="the published folder holding site/ (default data/out)")
+    site.add_argument("--reference", default=None, help="reference folder (orders the districts by 区划代码)")
+    site.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
+    site.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parsers["init"].add_argument("dir", help="folder to write the reference files into (existing files are kept)")
     parsers["demo"].add_argument("--dir", default=str(DATA / "demo"), help="folder for the demo's sample, warehouse and output")
     return parser
@@ -83,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, WarehouseVersionError):
             print(str(error), file=sys.stderr)
             return 2
+        if "Could not set lock" in str(error):  # duckdb.IOException: one writer, no readers beside it
+            print(f"仓库正被另一个进程使用（可能正在运行 mulu refresh），请稍后再试：{error}", file=sys.stderr)
+            return 4
         if isinstance(error, (FileNotFoundError, PermissionError)):
             print(f"无法读取：{error}", file=sys.stderr)
             return 2
@@ -182,8 +195,16 @@ def _serve(args) -> int:
     return 0
 
 
+def _site(args) -> int:
+    from flows.site import build_public_site, serve_public_site
+
+    if args.action == "serve":
+        return serve_public_site(Path(args.out), args.host, args.port)
+    return build_public_site(Path(args.warehouse), Path(args.out), Path(args.reference) if args.reference else None)
+
+
 COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
-                     "init": _init}
+                     "init": _init, "site": _site}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,7 +21,7 @@ from flows import reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, landing, landing_files
+from warehouse import db, exports, landing, landing_files, public_site
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
@@ -49,8 +49,10 @@ def validate(con, scan, run_id, docs) -> pd.DataFrame:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
+def write_outputs(con, version, findings, run_id, out: Path, workers: int, district_codes: dict) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
+    if version:
+        paths.append(public_site.build_site(con, version, out, district_codes).path / "index.html")
     with worker_pool(workers) as pool:
         paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool,
                                                 con.sql("SELECT * FROM core.catalog_findings").df())
@@ -87,6 +89,9 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
         if not options.force and fingerprint == steps.last_fingerprint(con):
             logger.info("Nothing changed since the last run: skipped.")
             summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
+            if summary.version and not (options.out / public_site.SITE_DIR).exists():
+                with timer("files"):  # a new --out folder: its public site is written from the current version
+                    public_site.build_site(con, summary.version, options.out, reference.district_codes)
             return _finish(con, summary, timer)
         with timer("catalog"):
             steps.prepare_catalog(con, catalog_bytes, catalog_file.name, reference)
@@ -119,7 +124,7 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
                 summary.version, summary.new_version = publish(con, run_id, candidate)
         with timer("files"):
             summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id,
-                                            options.out, options.workers)
+                                            options.out, options.workers, reference.district_codes)
         return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",

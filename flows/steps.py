@@ -22,7 +22,7 @@ from warehouse.db import scalar
 from warehouse.publish import build_candidate, current_version
 from warehouse.reference import Reference
 
-PIPELINE_VERSION = "3"  # bump when a change must make every night's input count as new
+PIPELINE_VERSION = "4"  # bump when a change must make every night's input count as new
 FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "rule", "severity",
                    "message", "value", "standard_value", "hint", "catalog_code"]
 

@@ -31,3 +31,37 @@ def small_city(tmp_path_factory) -> Path:
     generate_city(base, scale="small", seed=20200709)
     return base
 
+
+
+def _missing_browser(reason: str):
+    if os.environ.get("MULU_REQUIRE_BROWSER"):
+        pytest.fail(f"MULU_REQUIRE_BROWSER is set but {reason}")
+    pytest.skip(f"{reason} (CI installs it and sets MULU_REQUIRE_BROWSER)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Debian's package) driven by Playwright; never a downloaded browser."""
+    import shutil
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if executable is None:
+        _missing_browser("no Chromium is installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing_browser("Playwright for Python is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed from npm by `make install` (into .venv/npm) or named by MULU_AXE_JS."""
+    path = Path(os.environ.get("MULU_AXE_JS") or
+                Path(__file__).parents[1] / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js")
+    if not path.is_file():
+        _missing_browser(f"axe-core is not at {path}")
+    return path.read_text(encoding="utf-8")

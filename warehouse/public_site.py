@@ -64,6 +64,8 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     """Write the site of a published version and swap it in. district_order: name -> 区划代码."""
     out_dir = Path(out_dir)
     builds = out_dir / BUILDS_DIR
+    for left in builds.glob(".tmp-*"):  # a build killed half-way (one refresh runs at a time)
+        shutil.rmtree(left, ignore_errors=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     tmp = builds / f".tmp-v{version:04d}-{stamp}"
     tmp.mkdir(parents=True)
@@ -100,7 +102,7 @@ def _swap_in(build: Path, link: Path) -> None:
 
 def _remove_old_builds(builds: Path, keep: set[str]) -> None:
     for path in builds.iterdir():
-        if path.is_dir() and path.name not in keep and not path.name.startswith(".tmp-"):
+        if path.is_dir() and path.name not in keep and path.name.startswith("v"):  # never old-…: not ours
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -239,8 +239,9 @@ def offered_html(by_district: list[tuple[str, list[tuple[str, bool, list[str]]]]
             names = f'：{e("、".join(communities))}' if with_names and communities else ""
             lines.append(f'<li><a href="{href(root, town_path(district, town))}">{e(town)}</a>（{where}）{names}</li>')
         community_count = sum(len(c) for _, _, c in towns)
-        blocks.append(f'<details><summary><a href="{href(root, district_path(district))}">{e(district)}</a>'
-                      f"：{len(towns)} 个镇(街道)，{community_count} 个村(社区)</summary><ul>{''.join(lines)}</ul></details>")
+        blocks.append(f"<details><summary>{e(district)}：{len(towns)} 个镇(街道)，{community_count} 个村(社区)</summary>"
+                      f'<p><a href="{href(root, district_path(district))}">{e(district)}全部便民服务站点</a></p>'
+                      f"<ul>{''.join(lines)}</ul></details>")
     return "".join(blocks)
 
 
