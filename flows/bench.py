@@ -9,7 +9,9 @@ Measures, each as a separate process (wall seconds and peak RSS of the largest p
 Refreshes talk to a running Prefect server, as the nightly deployment does (`mulu serve`).
 Each is run --repeat times (default 3); the median round is reported with every round's seconds.
 Prints rows, seconds, peak RSS, the ratios b/a and c/b, ingestion throughput against decoding
-(the refresh's ingest stage, and (d)), and match accuracy against truth.csv.
+(the refresh's ingest stage, and (d)), and match accuracy against truth.
+The public site: its build seconds (the refresh's `site` stage) against the whole refresh, its
+largest page apart from the search data, and the search's answer time in headless Chromium.csv.
 """
 
 import argparse
@@ -97,6 +99,39 @@ def _last_stage_seconds(warehouse: Path) -> dict:
 
     [(stages,)] = read_rows(warehouse, "SELECT stage_seconds FROM runs ORDER BY started_at DESC LIMIT 1")
     return json.loads(stages)
+
+
+SEARCH_QUERIES = ["低保", "社保", "残疾", "供水", "证明", "登记", "补贴", "许可", "0005", "老年人 补贴"]
+
+
+def site_figures(site: Path, refresh_seconds: float, site_seconds: float | None) -> dict:
+    """Build time against the refresh, the largest page (the search data apart), and the slowest
+    search of SEARCH_QUERIES in headless Chromium (search and drawing the results, median of 5)."""
+    pages = [p for p in site.rglob("*") if p.is_file() and p.relative_to(site).parts[0] != "data"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    figures = {"site_seconds": site_seconds,
+               "site_over_refresh": round(site_seconds / refresh_seconds, 3) if site_seconds else None,
+               "site_files": len(pages), "site_largest_page_kib": round(largest.stat().st_size / 1024, 1),
+               "site_largest_page": largest.relative_to(site).as_posix(),
+               "search_data_kib": round((site / "data" / "search-index.js").stat().st_size / 1024, 1)}
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser = None
+    if browser is None:
+        return {**figures, "search_ms_max": None, "search_note": "no Chromium or Playwright here"}
+    timings = {}
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser, args=["--no-sandbox"])
+        page = chromium.new_page()
+        page.goto((site / "search.html").as_uri())
+        for query in SEARCH_QUERIES:
+            runs = page.evaluate("""q => Array.from({length: 5}, () => {
+                const t = performance.now(); window.muluRender(q); return performance.now() - t; })""", query)
+            timings[query] = round(sorted(runs)[2], 2)
+        chromium.close()
+    return {**figures, "search_ms": timings, "search_ms_max": max(timings.values())}
 
 
 def start_prefect_server(home: Path, port: int, env: dict) -> subprocess.Popen:
@@ -188,8 +223,10 @@ def main(argv=None) -> None:
         "new_item_auto_rate": figures["new_item_auto_rate"],
         "review_top3_recall": figures["review_top3_recall"],
         **{k: v for k, v in score_sites(warehouse, sample / "truth.csv").items() if k.endswith("_rate")},
+        **site_figures(out / "site", full["seconds"], json.loads(last_round[0][1] or "{}").get("site")),
         "targets": {"b_over_a": "<= 2.0", "c_over_b": "<= 0.15", "peak_rss_mib": "<= 2048",
-                    "ingest_throughput_vs_decode": ">= 0.7"},
+                    "ingest_throughput_vs_decode": ">= 0.7", "site_over_refresh": "<= 0.15",
+                    "site_largest_page_kib": "<= 150", "search_ms_max": "<= 50"},
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     (BENCH_DIR / f"report-{args.scale}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))

@@ -49,14 +49,17 @@ def validate(con, scan, run_id, docs) -> pd.DataFrame:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, findings, run_id, out: Path, workers: int, district_codes: dict) -> list[str]:
+def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
     paths = exports.write_catalog_files(con, version, out) if version else []
-    if version:
-        paths.append(public_site.build_site(con, version, out, district_codes).path / "index.html")
     with worker_pool(workers) as pool:
         paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool,
                                                 con.sql("SELECT * FROM core.catalog_findings").df())
     return [str(p) for p in paths]
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def write_public_site(con, version, out: Path, district_codes: dict) -> str:
+    return str(public_site.build_site(con, version, out, district_codes).path / "index.html")
 
 
 @flow(name="nightly_refresh", log_prints=True)
@@ -90,7 +93,7 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
             logger.info("Nothing changed since the last run: skipped.")
             summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
             if summary.version and not (options.out / public_site.SITE_DIR).exists():
-                with timer("files"):  # a new --out folder: its public site is written from the current version
+                with timer("site"):  # a new --out folder: its public site is written from the current version
                     public_site.build_site(con, summary.version, options.out, reference.district_codes)
             return _finish(con, summary, timer)
         with timer("catalog"):
@@ -124,7 +127,10 @@ def run_refresh(options: RefreshOptions, logger) -> RunSummary:
                 summary.version, summary.new_version = publish(con, run_id, candidate)
         with timer("files"):
             summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id,
-                                            options.out, options.workers, reference.district_codes)
+                                            options.out, options.workers)
+        if not reasons:
+            with timer("site"):
+                summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))
         return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",

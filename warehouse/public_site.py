@@ -34,7 +34,9 @@ SITE_DIR = "site"
 BUILDS_DIR = ".site-builds"
 ASSETS = Path(__file__).with_name("site_assets")
 PAGE_ITEMS = 200  # items per list page
-COMMUNITY_NAME_BUDGET = 15_000  # characters of community names one guide page may list
+OFFERED_BUDGET = 80_000  # bytes one guide page may spend on the sites offering the item
+OVERVIEW_TOWNS = 400  # sites/index.html names every town up to this many, else only the districts
+CHANGES_PER_PAGE = 300
 MISSING = "（目录未载明）"
 # Short elements in the guide's 基本信息 table, long ones as sections, in the order portals use.
 FACT_ELEMENTS = ["item_type", "item_family", "department", "exercise_levels", "statutory_limit", "promised_limit",
@@ -398,7 +400,7 @@ class SiteWriter:
         by_district = [
             (district, [(town, "" in places, sorted(p for p in set(places) if p)) for town, places in sorted(at[district].items())])
             for district in self.data.districts if district in at]
-        return P.offered_html(by_district, "../", COMMUNITY_NAME_BUDGET)
+        return P.offered_html(by_district, "../", OFFERED_BUDGET)
 
     def _changed_fields(self, change: dict) -> list[tuple[str, str, str]]:
         key = (change["version"], change["site_level"], change["catalog_code"])
@@ -456,9 +458,14 @@ class SiteWriter:
             self.write(P.district_path(district), P.layout(district, body, "../../", self.footer, [
                 ("首页", "index.html"), ("服务站点", "sites/index.html"), (district, None)]))
             links = "".join(f'<li><a href="{P.href("../", P.town_path(district, t))}">{P.e(t)}</a></li>' for t, *_ in rows)
-            overview.append(f'<section><h2><a href="{P.href("../", P.district_path(district))}">{P.e(district)}</a></h2>'
-                            f'<ul class="facet">{links}</ul></section>')
-        self.write("sites/index.html", P.layout("服务站点", "<h1>服务站点</h1>" + "".join(overview), "../", self.footer,
+            overview.append((district, len(rows), sum(r[2] for r in rows), links))
+        with_towns = sum(n for _, n, _, _ in overview) <= OVERVIEW_TOWNS
+        sections = "".join(
+            f'<section><h2><a href="{P.href("../", P.district_path(d))}">{P.e(d)}</a></h2>'
+            f'<p class="meta">镇(街道) {n} 个 · 村(社区)便民服务站 {c} 个</p>'
+            + (f'<ul class="facet">{links}</ul>' if with_towns else "") + "</section>"
+            for d, n, c, links in overview)
+        self.write("sites/index.html", P.layout("服务站点", "<h1>服务站点</h1>" + sections, "../", self.footer,
                                                 [("首页", "index.html"), ("服务站点", None)]))
 
     # -- changes
@@ -475,17 +482,25 @@ class SiteWriter:
         versions = self.data.versions.to_dict("records")
         for v in versions:
             number = int(v["version"])
-            title = f"v{number} 变更明细"
-            body = (f"<h1>{P.e(title)}</h1><p class='meta'>发布于 {P.e(v['published_at'])} · 目录清单 {v['item_count']} 行</p>"
-                    + P.changes_table(rows_by_version.get(number, []), "../"))
-            self.write(P.changes_path(number), P.layout(title, body, "../", self.footer, [
-                ("首页", "index.html"), ("变更记录", P.changes_path()), (title, None)]))
+            rows = rows_by_version.get(number, [])
+            pages = max(1, -(-len(rows) // CHANGES_PER_PAGE))
+            for page in range(1, pages + 1):
+                title = f"v{number} 变更明细" + (f"（第 {page}/{pages} 页）" if pages > 1 else "")
+                nav = "" if pages == 1 else '<nav aria-label="分页"><ol class="facet">' + "".join(
+                    f'<li><a href="{P.href("../", P.changes_path(number, p))}"'
+                    f'{" aria-current=" + chr(34) + "page" + chr(34) if p == page else ""}>第 {p} 页</a></li>'
+                    for p in range(1, pages + 1)) + "</ol></nav>"
+                body = (f"<h1>{P.e(title)}</h1><p class='meta'>发布于 {P.e(v['published_at'])} · 目录清单 "
+                        f"{v['item_count']} 行 · 变更 {len(rows)} 项</p>"
+                        + P.changes_table(rows[(page - 1) * CHANGES_PER_PAGE: page * CHANGES_PER_PAGE], "../") + nav)
+                self.write(P.changes_path(number, page), P.layout(title, body, "../", self.footer, [
+                    ("首页", "index.html"), ("变更记录", P.changes_path()), (title, None)]))
         table = "".join(
             f'<tr><td><a href="{P.href("", P.changes_path(int(v["version"])))}">v{int(v["version"])}</a></td>'
             f"<td>{P.e(v['published_at'])}</td><td>{int(v['added'] or 0)}</td><td>{int(v['changed'] or 0)}</td>"
             f"<td>{int(v['removed'] or 0)}</td><td>{v['item_count']}</td></tr>" for v in reversed(versions))
-        body = ("<h1>变更记录</h1><div class='table-wrap'><table><thead><tr><th scope='col'>版本</th>"
+        body = ("<h1>变更记录</h1><p>每个版本相对上一版本的新增、调整（改了哪些要素，改前 → 改后）和取消的事项。</p>"
+                "<div class='table-wrap'><table><thead><tr><th scope='col'>版本</th>"
                 "<th scope='col'>发布时间</th><th scope='col'>新增</th><th scope='col'>调整</th><th scope='col'>取消</th>"
-                f"<th scope='col'>清单行数</th></tr></thead><tbody>{table}</tbody></table></div>"
-                f"<h2>最新版本 v{self.data.version}</h2>" + P.changes_table(rows_by_version.get(self.data.version, []), ""))
+                f"<th scope='col'>清单行数</th></tr></thead><tbody>{table}</tbody></table></div>")
         self.write(P.changes_path(), P.layout("变更记录", body, "", self.footer, [("首页", "index.html"), ("变更记录", None)]))

@@ -54,8 +54,8 @@ def facet_path(facet: str, value: str, page: int = 1) -> str:
     return f"lists/{facet}/{file_part(value)}{'' if page == 1 else f'-{page}'}.html"
 
 
-def changes_path(version: int | None = None) -> str:
-    return "changes.html" if version is None else f"changes/v{version:04d}.html"
+def changes_path(version: int | None = None, page: int = 1) -> str:
+    return "changes.html" if version is None else f"changes/v{version:04d}{'' if page == 1 else f'-{page}'}.html"
 
 
 @dataclass
@@ -221,27 +221,34 @@ def guide_page(guide: Guide, root: str, footer: Footer, crumbs) -> str:
 
 
 def offered_html(by_district: list[tuple[str, list[tuple[str, bool, list[str]]]]], root: str,
-                 name_budget: int) -> str:
+                 budget: int) -> str:
     """Sites offering an item: per district, its towns (linked; whether the town's centre offers it)
-    and the names of its communities that do. Community names are left out past name_budget
-    characters (an item every community offers would make a page too large); counts stay."""
+    and the names of its communities that do. An item offered nearly everywhere in a province would
+    make a page too large: then community names are left out, and failing that the towns (budget:
+    bytes); the counts and the district links always stay."""
     if not by_district:
         return "<p>暂无站点开展该事项。</p>"
-    total_names = sum(len(c) for _, towns in by_district for _, _, names in towns for c in names)
-    with_names = total_names <= name_budget
+    for detail in ("communities", "towns", "districts"):
+        text = _offered(by_district, root, detail)
+        if len(text.encode()) <= budget:
+            break
+    return text
+
+
+def _offered(by_district, root: str, detail: str) -> str:
     blocks = []
     for district, towns in by_district:
         lines = []
-        for town, at_centre, communities in towns:
+        for town, at_centre, communities in towns if detail != "districts" else ():
             where = "便民服务中心" if at_centre else ""
             if communities:
                 where += ("、" if where else "") + f"{len(communities)} 个村(社区)便民服务站"
-            names = f'：{e("、".join(communities))}' if with_names and communities else ""
+            names = f'：{e("、".join(communities))}' if detail == "communities" and communities else ""
             lines.append(f'<li><a href="{href(root, town_path(district, town))}">{e(town)}</a>（{where}）{names}</li>')
         community_count = sum(len(c) for _, _, c in towns)
         blocks.append(f"<details><summary>{e(district)}：{len(towns)} 个镇(街道)，{community_count} 个村(社区)</summary>"
                       f'<p><a href="{href(root, district_path(district))}">{e(district)}全部便民服务站点</a></p>'
-                      f"<ul>{''.join(lines)}</ul></details>")
+                      + (f"<ul>{''.join(lines)}</ul>" if lines else "") + "</details>")
     return "".join(blocks)
 
 

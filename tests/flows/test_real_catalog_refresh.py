@@ -2,6 +2,7 @@
 sheets in layouts mulu's generator never writes, a reference folder with an unlisted town."""
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ import xlsxwriter
 from flows.cli import main
 from flows.scoring import evaluate
 from warehouse.db import read_rows
+from warehouse.site_pages import item_path
 
 pytestmark = pytest.mark.slow
 
@@ -121,3 +123,18 @@ def test_the_staff_report_lists_the_catalog_s_own_problems(night):
     problems = list(workbook["目录问题"].iter_rows(values_only=True))
     assert problems[0][:3] == ("目录行号", "事项编码", "要素") and len(problems) > 10
     assert json.loads(read_rows(base / "mulu.duckdb", "SELECT stage_seconds FROM runs")[0][0])["catalog"] >= 0
+
+
+def test_the_public_guides_carry_every_element_the_real_catalog_holds(night):
+    base, _ = night
+    site = base / "out" / "site"
+    published = read_rows(base / "mulu.duckdb", "SELECT DISTINCT catalog_code, guide_extras FROM catalog")
+    code, extras = next((c, json.loads(e)) for c, e in published if e and "办理地点" in e)
+    guide = (site / item_path(code)).read_text(encoding="utf-8")
+    assert html.escape(extras["办理地点"]) in guide and ">服务对象<" in guide and ">咨询电话<" in guide
+    assert "实施主体组织机构代码" in extras and "实施主体组织机构代码" not in guide, "identifiers stay off the guide"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "按服务对象浏览" in index and "按主题分类浏览" in index
+    header = next(openpyxl.load_workbook(site / "data" / "便民服务事项指导目录清单.xlsx", read_only=True)
+                  .worksheets[0].iter_rows(max_row=1, values_only=True))
+    assert "服务对象" in header and "办理地点" in header, "the published list carries them too"

@@ -203,3 +203,18 @@ def test_a_site_folder_written_another_way_is_moved_aside(warehouse, tmp_path):
     assert (out / SITE_DIR).is_symlink() and "便民服务事项指导目录" in (out / SITE_DIR / "index.html").read_text("utf-8")
     assert any((p / "index.html").is_file() and (p / "index.html").read_text("utf-8") == "old"
                for p in (out / public_site.BUILDS_DIR).iterdir() if p.name.startswith("old-"))
+
+
+def test_large_lists_are_paged_and_a_guide_offered_everywhere_keeps_to_its_budget(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setattr(public_site, "CHANGES_PER_PAGE", 2)
+    monkeypatch.setattr(public_site, "PAGE_ITEMS", 3)
+    monkeypatch.setattr(public_site, "OFFERED_BUDGET", 745)  # the towns fit, with the community names they do not
+    build_site(warehouse, 1, tmp_path / "out")
+    site = tmp_path / "out" / SITE_DIR
+    first = (site / "changes/v0001.html").read_text(encoding="utf-8")
+    assert "第 1/3 页" in first and "changes/v0001-3.html" in first and (site / "changes/v0001-3.html").is_file()
+    assert (site / "lists/all/全部事项-2.html").is_file()
+    everywhere = (site / item_path("370700136000")).read_text(encoding="utf-8")
+    section = everywhere[everywhere.index("<h2>开展站点</h2>"):everywhere.index("<h2>版本记录</h2>")]
+    assert "团岛社区" not in section and "八大峡街道" in section, "community names go first, counts stay"
+    assert "1 个村(社区)便民服务站" in section
