@@ -6,7 +6,7 @@ export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: install demo test test-fast bench clean
+.PHONY: install demo test test-fast bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	# axe-core (accessibility checks of the public site in tests), from npm where npm exists
-	if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@4.11.0; fi
+	if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@4.11.0 \
+	  || echo "axe-core could not be installed: the accessibility test will be skipped"; fi
 	touch $@
 
 demo: install
@@ -29,6 +30,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/python -m flows.bench
+
+# The README's pictures of the public site, from the demo's site (needs Debian's chromium).
+screenshots: demo
+	$(BIN)/python -m flows.site_screenshots data/demo/small/out/site warehouse/site_screenshots
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

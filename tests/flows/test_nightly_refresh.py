@@ -109,6 +109,13 @@ def test_second_run_with_nothing_new_skips_the_work(first_run):
     assert summary["files_read"] == 0
 
 
+def test_an_unchanged_night_writes_a_missing_public_site(first_run, tmp_path):
+    _, paths, _ = first_run
+    summary = nightly_refresh(**{**paths, "out": str(tmp_path / "new-out")})
+    assert summary["status"] == "unchanged"
+    assert "v1" in (tmp_path / "new-out" / "site" / "index.html").read_text(encoding="utf-8")
+
+
 def test_bad_files_become_findings_and_keep_the_last_good_rows(first_run):
     base, paths, _ = first_run
     inbox = base / "inbox"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -60,7 +61,8 @@ def test_read_catalog(data, filename, row_numbers):
     assert frame["item_code"].tolist() == ["370500004000", "370500001001", "370500001002"]
     assert frame["item_name"].tolist() == ["残疾人证办理", "食品经营许可(新办)", "食品经营许可(变更)"]
     assert frame["site_level"].tolist() == ["村(社区)", "镇(街道)", "镇(街道)"]
-    assert list(frame.columns) == CATALOG_FIELDS + ["row_number", "alt_codes"]
+    assert list(frame.columns) == CATALOG_FIELDS + ["row_number", "guide_extras", "alt_codes"]
+    assert frame["guide_extras"].isna().all(), "no other columns: no other guide elements"
     assert {"item_code", "item_name", "item_type", "site_level"} <= set(frame.attrs["present_fields"])
     assert [f.rule for f in findings if f.severity != "info"] == ["catalog.column_missing"] * 8
     checked, problems = check_catalog(frame)
@@ -144,3 +146,12 @@ def test_check_catalog_reports_every_problem_and_keeps_every_item(rows, codes, e
 def test_check_catalog_of_an_empty_catalog_has_no_problems():
     checked, findings = check_catalog(catalog([]))
     assert checked.empty and findings == []
+
+
+def test_the_catalog_s_other_columns_are_kept_as_guide_elements():
+    rows = [HEADER + ["办理地点", "服务对象", "目录编码"],
+            ["370500004000", "残疾人证办理", "公共服务", "村(社区)", "区残联窗口", "自然人", "3705000040"],
+            ["370500001001", "食品经营许可(新办)", "行政许可", "镇(街道)", "", "", "3705000010"]]
+    frame, _ = read_catalog(csv_bytes(rows), "目录.csv", SYNONYMS)
+    assert json.loads(frame["guide_extras"][0]) == {"办理地点": "区残联窗口", "服务对象": "自然人"}, "codes are not extras"
+    assert pd.isna(frame["guide_extras"][1])
