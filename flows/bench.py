@@ -125,7 +125,7 @@ def site_figures(site: Path, refresh_seconds: float, site_seconds: float | None)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=browser, args=["--no-sandbox"])
         page = chromium.new_page()
-        page.goto((site / "search.html").as_uri())
+        page.goto((site / "search.html").resolve().as_uri())
         for query in SEARCH_QUERIES:
             runs = page.evaluate("""q => Array.from({length: 5}, () => {
                 const t = performance.now(); window.muluRender(q); return performance.now() - t; })""", query)

@@ -12,6 +12,7 @@ The catalog is the truth about items, and it teaches three things here:
 from dataclasses import dataclass, field
 
 from transforms.blocking import BigramBlocker
+from transforms.codes import normalize_code
 from transforms.name_identity import NOISE_KINDS, Group, NameIdentity
 
 
@@ -72,6 +73,15 @@ class CatalogIndex:
                 if length > len(key) and (padded := key.zfill(length)) in self.by_code:
                     return self.by_code[padded], "leading_zeros_restored"
         return [], ""
+
+    def implemented_items(self, key: str) -> list[int]:
+        """Items a district's 实施编码 or 业务办理项编码 implements through the 基本编码 inside it, where
+        the catalog identifies items by that 基本编码: the district's own implementation of the
+        catalog's item. A catalog of 实施编码 names no item so: another body's 实施编码 is another item."""
+        parts = normalize_code(key)
+        if parts.kind not in ("implementation", "business") or not parts.basic_code:
+            return []
+        return [i for i in self.by_code.get(parts.basic_code, []) if self.is_own_code(parts.basic_code, i)]
 
     def is_own_code(self, key: str, i: int) -> bool:
         """Whether the key is item i's own code (not an alternative or a 基本编码 several items share)."""

@@ -92,9 +92,12 @@ def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFr
         identity = identity_of(*name_row)
         key = review_key(identity, code_key)
         coded, repair = index.items_for_code(code_key)
+        if not coded and (coded := index.implemented_items(code_key)):
+            repair = "implementation_of_basic"
         result = matcher.reviewed(identity, decided[key]) if key in decided else matcher.match(identity, coded, repair, code_key)
         result.update(review_key=key, coded_item=index.codes[coded[0]] if len(coded) == 1 else None,
-                      code_repair=repair or ("not_in_catalog" if code_key and not coded else None))
+                      code_repair=(repair if repair != "implementation_of_basic" else None)
+                      or ("not_in_catalog" if code_key and not coded else None))
         for column in OUTPUT_COLUMNS:
             out[column].append(result[column])
     frame = queries.copy()
@@ -199,7 +202,7 @@ class _Matcher:
     def match(self, identity: NameIdentity, by_code: list[int], repair: str, code_key: str = "") -> dict:
         index = self.index
         by_name = self.by_name(identity)
-        repaired = "（编码已补回丢失的前导零）" if repair else ""
+        repaired = REPAIR_WORDS.get(repair, "")
         if by_code:
             if not identity.core:
                 if len(by_code) == 1:
@@ -286,6 +289,10 @@ class _Matcher:
 def _result(code, method, score, runner_code, runner_score, candidates, evidence) -> dict:
     return {"catalog_code": code, "match_method": method, "match_score": score, "runner_up_code": runner_code,
             "runner_up_score": runner_score, "candidates": candidates, "evidence": evidence}
+
+
+REPAIR_WORDS = {"leading_zeros_restored": "（编码已补回丢失的前导零）",
+                "implementation_of_basic": "（报送的是实施编码，其中的基本编码与目录一致）"}
 
 
 def _names_an_implementation(code_key: str) -> bool:

@@ -78,28 +78,22 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap_in(final, out_dir / SITE_DIR)
-    _remove_old_builds(builds, keep={final.name, *_previous(out_dir)})
+    previous = _swap_in(final, out_dir / SITE_DIR)
+    _remove_old_builds(builds, keep={final.name, previous})
     return SiteResult(out_dir / SITE_DIR, version, pages)
 
 
-def _previous(out_dir: Path) -> set[str]:
-    """The build the link pointed at before the swap is kept: recorded when swapping."""
-    marker = out_dir / BUILDS_DIR / ".previous"
-    return {marker.read_text(encoding="utf-8").strip()} if marker.exists() else set()
-
-
-def _swap_in(build: Path, link: Path) -> None:
-    marker = build.parent / ".previous"
-    if link.is_symlink():
-        marker.write_text(Path(os.readlink(link)).name, encoding="utf-8")
-    elif link.exists():  # a site folder written some other way: moved aside, not deleted
+def _swap_in(build: Path, link: Path) -> str | None:
+    """Point the link at the build in one rename; the name of the build it pointed at before."""
+    previous = Path(os.readlink(link)).name if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():  # a site folder written some other way: moved aside, not deleted
         os.replace(link, build.parent / f"old-{time.strftime('%Y%m%dT%H%M%S')}")
     partial = link.with_name(f".{link.name}.link")
     if partial.is_symlink() or partial.exists():
         partial.unlink()
     os.symlink(os.path.relpath(build, link.parent), partial)  # relative: the out folder can move
     os.replace(partial, link)
+    return previous
 
 
 def _remove_old_builds(builds: Path, keep: set[str]) -> None:
@@ -246,7 +240,7 @@ class SiteWriter:
             for header, text in _extras(row["guide_extras"]).items():
                 facet = "audience" if "服务对象" in header else "theme" if "主题" in header else None
                 for value in _split_values(text, _AUDIENCE_CODES if facet == "audience" else None) if facet else ():
-                    if value not in ("无", "其他") or facet == "audience":
+                    if value != "无":
                         facets[facet][value].append(code)
         return {name: dict(values) for name, values in facets.items()}
 

@@ -112,6 +112,14 @@ def layout(title: str, body: str, root: str, footer: Footer, crumbs: list[tuple[
 """
 
 
+def text_html(text: str) -> str:
+    """Escaped text; a web address alone is a link (a catalog's 办事指南URL, 在线预约地址)."""
+    stripped = str(text).strip()
+    if stripped.startswith(("http://", "https://")) and " " not in stripped:
+        return f'<a href="{e(stripped)}" rel="noopener">{e(stripped)}</a>'
+    return e(text)
+
+
 def yes_no(value) -> str:
     return "是" if value is True else "否" if value is False else ""
 
@@ -181,7 +189,7 @@ def _element_html(element: Element) -> str:
             parts.append(prefix + ("<ol>" + "".join(f"<li>{e(t)}</li>" for t in entries) + "</ol>"
                                    if len(entries) > 1 else f"<p>{e(text)}</p>"))
         else:
-            parts.append(f"<p>{prefix}{e(text)}</p>")
+            parts.append(f"<p>{prefix}{text_html(text)}</p>")
     return "".join(parts)
 
 
@@ -196,7 +204,7 @@ class Guide:
 
 
 def guide_page(guide: Guide, root: str, footer: Footer, crumbs) -> str:
-    facts = "".join(f'<tr><th scope="row">{e(label)}</th><td>{e(text)}</td></tr>' for label, text in guide.facts)
+    facts = "".join(f'<tr><th scope="row">{e(label)}</th><td>{text_html(text)}</td></tr>' for label, text in guide.facts)
     sections = "".join(f"<section><h2>{e(s.label)}</h2>{_element_html(s)}</section>" for s in guide.sections)
     history = "".join(
         f'<tr><td><a href="{href(root, changes_path(v))}">v{v}</a></td><td>{e(date)}</td><td>{e(word)}</td>'

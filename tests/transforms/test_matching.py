@@ -226,3 +226,13 @@ def test_a_name_with_another_body_s_implementation_code_goes_to_people():
     assert row["match_method"] == "review" and "实施编码不在目录中" in row["evidence"]
     basic = match_one("律师执业证书注销审核", "440109002005", catalog=catalog)  # a 基本编码 names no body
     assert (basic["catalog_code"], basic["match_method"]) == ("114400000069401674244010900200502", "name")
+
+
+def test_a_district_s_own_implementation_code_of_a_catalog_s_basic_code_is_the_item():
+    """The catalog identifies items by 基本编码; a district sends its own 实施编码 (its credit code, a level
+    digit and the 基本编码): that is its implementation of the catalog's item, matched by code."""
+    row = match_one("残疾人证办理", "11370212MB1234567X2370500004000")
+    assert (row["catalog_code"], row["match_method"]) == ("370500004000", "code")
+    assert "实施编码" in row["evidence"] and row["code_repair"] is None
+    sibling = match_one("食品经营许可(变更)", "11370212MB1234567X2370500001001")
+    assert sibling["match_method"] == "review", "the code's item and the name's item differ"
