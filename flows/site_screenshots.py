@@ -13,6 +13,7 @@ def take(site: Path, out: Path) -> list[Path]:
 
     from warehouse.site_pages import item_path
 
+    site = site.resolve()  # file URIs are absolute
     rows = (site / "data" / "search-index.js").read_text(encoding="utf-8")
     code = next(c for c in ("370700136000", "000500300000") if f'"{c}"' in rows)
     shots = [(out / "guide.png", (site / item_path(code)).as_uri(), 1400),
