@@ -190,13 +190,13 @@ class SiteWriter:
         self.data = data
         self.folder = folder
         self.pages = 0
-        self.downloads = [("目录清单 Excel", "data/" + f"{CATALOG_BASENAME}.xlsx"),
-                          ("CSV", "data/" + f"{CATALOG_BASENAME}.csv"), ("JSON", "data/items.json")]
+        self.downloads = [("目录清单 Excel", f"data/{CATALOG_BASENAME}.xlsx"), ("CSV", f"data/{CATALOG_BASENAME}.csv"),
+                          ("JSON", "data/items.json")]
         self.footer = P.Footer(data.version, data.published_at, self.downloads)
         self.by_code: dict[str, list[dict]] = defaultdict(list)
         for row in data.catalog.to_dict("records"):
             self.by_code[row["catalog_code"]].append(row)
-        self.codes = sorted(self.by_code, key=lambda c: (self.first(c)["item_name"] or "", c))
+        self.codes = sorted(self.by_code, key=lambda c: (_text(self.first(c)["item_name"]), c))
         self.rank = {code: i for i, code in enumerate(self.codes)}
         self.listed = {code: self._listed(code) for code in self.codes}
         self.facets = self._facets()
@@ -224,7 +224,8 @@ class SiteWriter:
         row = rows[0]
         levels = "、".join(_level_sorted(r["site_level"] for r in rows))
         online = row["is_online"] if isinstance(row["is_online"], bool) else None
-        return P.ListedItem(code, row["item_name"] or code, row["item_type"], row["department"], levels, online)
+        return P.ListedItem(code, _text(row["item_name"]) or code, _text(row["item_type"]), _text(row["department"]),
+                            levels, online)
 
     def _facets(self) -> dict[str, dict[str, list[str]]]:
         """facet -> value -> item codes."""
