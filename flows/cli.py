@@ -8,6 +8,9 @@ from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Without a Prefect server a run starts a temporary one; its first start on a new PREFECT_HOME
+# migrates a database, which on a busy machine takes longer than Prefect's default 20 s.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 DATA = Path("data")
 
@@ -48,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="reference folder (mulu init): its files replace the bundled ones; "
                             "a catalog.csv/xlsx in it is the catalog when --catalog is not given")
     parsers["refresh"].add_argument("--force", action="store_true", help="run even when nothing changed")
+    parsers["refresh"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                                    help="when another refresh of the warehouse runs, wait up to this long "
+                                         "for it (default 0), then exit 4")
     review = parsers["review"]
     review.add_argument("action", choices=["export", "import"], help="export the queue, or import decisions")
     review.add_argument("file", nargs="?", default=str(DATA / "out" / "待核对事项.xlsx"),
@@ -93,25 +99,49 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, WarehouseVersionError):
             print(str(error), file=sys.stderr)
             return 2
+        from warehouse.run_lock import RefreshRunning
+
+        if isinstance(error, RefreshRunning):
+            print(str(error), file=sys.stderr)
+            return 4
         if "Could not set lock" in str(error):  # duckdb.IOException: one writer, no readers beside it
             print(f"仓库正被另一个进程使用（可能正在运行 mulu refresh），请稍后再试：{error}", file=sys.stderr)
             return 4
         if isinstance(error, (FileNotFoundError, PermissionError)):
             print(f"无法读取：{error}", file=sys.stderr)
             return 2
-        raise
+        return _unexpected(error)
+
+
+def _unexpected(error: BaseException) -> int:
+    """A fault of the program or the machine, not of the data: a message, and the details in a file."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+
+    details = Path(tempfile.gettempdir()) / f"mulu-error-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.txt"
+    details.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    if "ephemeral Prefect API server" in str(error):
+        print("临时 Prefect 服务器没能按时启动（机器繁忙？）。请把 PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS "
+              "设得更大，或运行 prefect server start 并设置 PREFECT_API_URL 后重试。", file=sys.stderr)
+    else:
+        print(f"运行失败（程序或机器的问题，不是报送数据的问题）：{type(error).__name__}: {error}", file=sys.stderr)
+    print(f"详细信息已写入 {details}", file=sys.stderr)
+    return 1
 
 
 def _refresh(args) -> int:
     from flows.refresh import nightly_refresh
     from flows.steps import preflight
 
-    reference = Path(args.reference) if args.reference else None
-    preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference)
+    from warehouse.run_lock import run_lock
 
-    summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
-                              out=args.out, allow_shrink=args.allow_shrink, force=args.force,
-                              reference=args.reference)
+    reference = Path(args.reference) if args.reference else None
+    with run_lock(Path(args.warehouse), args.wait):  # before Prefect starts: a second run just says so
+        preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference)
+        summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
+                                  out=args.out, allow_shrink=args.allow_shrink, force=args.force,
+                                  reference=args.reference)
     return _report(summary)
 
 

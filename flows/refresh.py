@@ -26,6 +26,7 @@ from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
 from warehouse.reference import catalog_path, load_reference
+from warehouse.run_lock import run_lock
 
 
 @task(cache_policy=NO_CACHE)
@@ -76,10 +77,17 @@ def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, wareh
 
 
 def run_refresh(options: RefreshOptions, logger) -> RunSummary:
+    with run_lock(options.warehouse):  # one refresh of a warehouse at a time (held already under `mulu refresh`)
+        return _run_refresh(options, logger)
+
+
+def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
     reference = load_reference(options.reference)
     catalog_file = catalog_path(options.catalog, options.reference)
     catalog_bytes = catalog_file.read_bytes()
     con = db.connect(options.warehouse)
+    for (gone,) in steps.mark_abandoned_runs(con):
+        logger.warning("Run %s was left running by a process that no longer exists: marked abandoned.", gone)
     run_id = steps.new_run_id()
     timer = steps.StageTimer(logger)
     try:

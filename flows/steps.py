@@ -94,6 +94,15 @@ def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, reference: Referen
     return digest.hexdigest()
 
 
+def mark_abandoned_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
+    """Runs still 'running' while this process holds the refresh lock: their process is gone
+    (killed or crashed). Marked 'abandoned'; their run ids are returned."""
+    return con.execute(
+        "UPDATE audit.runs SET status = 'abandoned', finished_at = ?, "
+        "reasons = '运行进程已不存在（被终止或崩溃），未完成' WHERE status = 'running' RETURNING run_id",
+        [datetime.now()]).fetchall()
+
+
 def last_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return scalar(con, "SELECT inputs_sha256 FROM audit.runs WHERE status IN ('published', 'unchanged') "
                        "ORDER BY started_at DESC LIMIT 1")

@@ -103,7 +103,12 @@ def test_findings_point_at_file_sheet_and_row(first_run):
 
 def test_second_run_with_nothing_new_skips_the_work(first_run):
     _, paths, _ = first_run
+    con = duckdb.connect(paths["warehouse"])  # a run whose process was killed stays 'running'
+    con.execute("INSERT INTO audit.runs (run_id, started_at, status) VALUES ('killed', now(), 'running')")
+    con.close()
     summary = nightly_refresh(**paths)
+    [(status,)] = read_rows(paths["warehouse"], "SELECT status FROM runs WHERE run_id = 'killed'")
+    assert status == "abandoned", "found at the next start, while the lock says no other run is alive"
     assert summary["status"] == "unchanged"
     assert summary["version"] == 1
     assert summary["files_read"] == 0

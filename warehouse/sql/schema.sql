@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     run_id        VARCHAR PRIMARY KEY,
     started_at    TIMESTAMP NOT NULL,
     finished_at   TIMESTAMP,
-    status        VARCHAR NOT NULL,   -- running, published, unchanged, blocked, failed
+    status        VARCHAR NOT NULL,   -- running, published, unchanged, blocked, failed, abandoned
     inputs_sha256 VARCHAR,            -- fingerprint of inbox files + catalog + aliases + code version
     version       INTEGER,            -- the catalog version this run published, if any
     files_read    INTEGER, files_skipped INTEGER, rows_total INTEGER,
