@@ -131,14 +131,19 @@ def _unexpected(error: BaseException) -> int:
 
 
 def _refresh(args) -> int:
+    from flows.alerts import raise_alert
     from flows.refresh import nightly_refresh
     from flows.steps import preflight
-
+    from warehouse.reference import ReferenceError
     from warehouse.run_lock import run_lock
 
     reference = Path(args.reference) if args.reference else None
     with run_lock(Path(args.warehouse), args.wait):  # before Prefect starts: a second run just says so
-        preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference)
+        try:
+            preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference)
+        except ReferenceError as error:  # the night cannot start: that too must reach someone
+            raise_alert(Path(args.out), "not_started", error.problems, warehouse=args.warehouse)
+            raise
         summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
                                   out=args.out, allow_shrink=args.allow_shrink, force=args.force,
                                   reference=args.reference)

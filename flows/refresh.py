@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from expectations.runner import new_context
-from flows import reading, steps
+from flows import alerts, reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
@@ -63,7 +63,14 @@ def write_public_site(con, version, out: Path, district_codes: dict) -> str:
     return str(public_site.build_site(con, version, out, district_codes).path / "index.html")
 
 
-@flow(name="nightly_refresh", log_prints=True)
+def _alert_on_failure(flow, flow_run, state) -> None:
+    """Prefect's failure hook: the night failed, so tell someone (OUT/ALERT.txt, the webhook)."""
+    parameters = flow_run.parameters or {}
+    alerts.raise_alert(Path(parameters.get("out", "data/out")), "failed", [state.message or "运行失败"],
+                       warehouse=parameters.get("warehouse", "data/mulu.duckdb"))
+
+
+@flow(name="nightly_refresh", log_prints=True, on_failure=[_alert_on_failure], on_crashed=[_alert_on_failure])
 def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, warehouse: str = "data/mulu.duckdb",
                     out: str = "data/out", allow_shrink: bool = False, force: bool = False,
                     reference: str | None = None) -> dict:
@@ -72,6 +79,10 @@ def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, wareh
     options = RefreshOptions(Path(inbox), Path(catalog) if catalog else None, Path(warehouse), Path(out),
                              None if allow_shrink else 0.10, force, reference=Path(reference) if reference else None)
     summary = run_refresh(options, logger)
+    if summary.status == "blocked":
+        alerts.raise_alert(options.out, "blocked", summary.reasons, summary.run_id, str(options.warehouse))
+    elif alerts.clear_alert(options.out):
+        logger.info("This run succeeded: the alert of an earlier night (ALERT.txt) is removed.")
     create_markdown_artifact(key="nightly-refresh", markdown=_markdown(summary), description="mulu run summary")
     return summary.__dict__
 

@@ -4,17 +4,21 @@ from flows.cli import main
 
 
 def test_missing_inbox_and_catalog_are_reported_together(tmp_path, capsys):
-    code = main(["refresh", "--inbox", str(tmp_path / "无此目录"), "--catalog", str(tmp_path / "无.csv")])
+    code = main(["refresh", "--inbox", str(tmp_path / "无此目录"), "--catalog", str(tmp_path / "无.csv"),
+                 "--warehouse", str(tmp_path / "mulu.duckdb"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
     assert "收件箱文件夹不存在" in err and "目录文件不存在" in err
     assert "Traceback" not in err
+    alert = (tmp_path / "out" / "ALERT.txt").read_text(encoding="utf-8")
+    assert "未能开始运行" in alert and "收件箱文件夹不存在" in alert, "a night that cannot start is told too"
 
 
 def test_a_catalog_in_which_no_item_can_be_identified_is_refused_before_anything_runs(tmp_path, capsys):
     catalog = tmp_path / "目录.csv"
     catalog.write_text("序号,备注\n1,无\n", encoding="gbk")
-    code = main(["refresh", "--inbox", str(tmp_path), "--catalog", str(catalog)])
+    code = main(["refresh", "--inbox", str(tmp_path), "--catalog", str(catalog),
+                 "--warehouse", str(tmp_path / "mulu.duckdb"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
     assert "未找到目录表头" in err and "Traceback" not in err

@@ -1,6 +1,7 @@
 """The nightly refresh end to end on the small sample city, under one Prefect test server."""
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -166,6 +167,24 @@ def test_a_failed_publish_audit_keeps_the_last_good_version(first_run, tmp_path)
     assert published_after == published_before
     [(status,)] = read_rows(paths["warehouse"], "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1")
     assert status == "blocked"
+    alert = Path(paths["out"]) / "ALERT.txt"
+    assert "未通过发布审核" in alert.read_text(encoding="utf-8") and "减少超过" in alert.read_text(encoding="utf-8")
+    assert nightly_refresh(**paths)["status"] == "unchanged" and not alert.exists(), "a good night answers it"
+
+
+def test_a_failed_night_leaves_an_alert(first_run, tmp_path, monkeypatch):
+    _, paths, _ = first_run
+    import flows.refresh
+
+    def broken(options, logger):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(flows.refresh, "run_refresh", broken)
+    out = tmp_path / "out"
+    with pytest.raises(OSError):
+        nightly_refresh(**{**paths, "out": str(out)})
+    alert = (out / "ALERT.txt").read_text(encoding="utf-8")
+    assert "运行失败" in alert and "磁盘已满" in alert
 
 
 def test_a_user_catalog_with_only_names_and_codes(small_city, tmp_path, prefect_harness):
