@@ -113,6 +113,30 @@ def main(argv: list[str] | None = None) -> int:
         return _unexpected(error)
 
 
+def _console_without_tracebacks() -> None:
+    """Prefect prints a failed run's traceback on the console: people get mulu's one-line message
+    instead, while the details file and the Prefect run's own logs keep the traceback."""
+    import logging
+
+    from prefect.logging.configuration import ensure_logging_setup
+
+    class WithoutTraceback(logging.Formatter):
+        def __init__(self, inner: logging.Formatter):
+            super().__init__()
+            self.inner = inner
+
+        def format(self, record: logging.LogRecord) -> str:
+            if not (record.exc_info or record.exc_text or record.stack_info):
+                return self.inner.format(record)
+            return self.inner.format(logging.makeLogRecord(
+                {**record.__dict__, "exc_info": None, "exc_text": None, "stack_info": None}))
+
+    ensure_logging_setup()
+    for handler in logging.getLogger().handlers:
+        if handler.formatter is not None and type(handler.formatter).__name__ != "WithoutTraceback":
+            handler.setFormatter(WithoutTraceback(handler.formatter))
+
+
 def _unexpected(error: BaseException) -> int:
     """A fault of the program or the machine, not of the data: a message, and the details in a file."""
     import tempfile
@@ -137,6 +161,7 @@ def _refresh(args) -> int:
     from warehouse.reference import ReferenceError
     from warehouse.run_lock import run_lock
 
+    _console_without_tracebacks()
     reference = Path(args.reference) if args.reference else None
     with run_lock(Path(args.warehouse), args.wait):  # before Prefect starts: a second run just says so
         try:
@@ -182,6 +207,7 @@ def _demo(args) -> int:
     from flows.refresh import nightly_refresh
     from flows.sample import generate_city
 
+    _console_without_tracebacks()
     base = Path(args.dir) / args.scale
     if not (base / "truth.csv").exists():
         generate_city(base, scale=args.scale, seed=args.seed)

@@ -1,5 +1,12 @@
 """The CLI's edge: configuration problems become one message listing everything, and exit code 2."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from flows.cli import main
 
 
@@ -40,3 +47,24 @@ def test_sample_writes_inbox_and_truth(tmp_path, capsys):
     assert main(["sample", "--scale", "small", "--out", str(tmp_path / "s")]) == 0
     assert (tmp_path / "s" / "truth.csv").exists()
     assert len(list((tmp_path / "s" / "inbox").iterdir())) == 10
+
+
+@pytest.mark.slow
+def test_a_night_that_fails_inside_the_flow_shows_no_traceback(tmp_path):
+    """As cron runs it: its own process, a temporary Prefect server, a fault inside the flow."""
+    script = tmp_path / "night.py"
+    script.write_text(
+        "import sys\nimport flows.refresh\n"
+        "def broken(options, logger):\n    raise OSError('磁盘已满')\n"
+        "flows.refresh.run_refresh = broken\n"
+        "from flows.cli import main\nsys.exit(main(sys.argv[1:]))\n", encoding="utf-8")
+    (tmp_path / "inbox").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    done = subprocess.run([sys.executable, str(script), "refresh", "--inbox", str(tmp_path / "inbox"),
+                           "--warehouse", str(tmp_path / "mulu.duckdb"), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[2],
+                          env={**env, "PREFECT_HOME": str(tmp_path / "prefect-home")})
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "运行失败" in done.stderr and "磁盘已满" in done.stderr
+    assert "运行失败" in (tmp_path / "out" / "ALERT.txt").read_text(encoding="utf-8")
