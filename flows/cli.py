@@ -27,6 +27,8 @@ COMMANDS = {
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
     "site": ("Rebuild the public site (OUT/site) from the current published version, or preview it (mulu site serve).",
              "mulu site --warehouse data/mulu.duckdb --out data/out\n  mulu site serve --out data/out --port 8000"),
+    "query": ("Ask the read-only snapshot beside the published files (OUT/snapshot) in SQL; works while a refresh runs.",
+              "mulu query \"SELECT site_level, count(*) FROM catalog GROUP BY 1\" --out data/out"),
     "init": ("Write editable copies of the bundled reference data (districts, towns, aliases, header words, "
              "vocabularies, code patterns) into a folder for --reference.",
              "mulu init data/reference\n  mulu refresh --reference data/reference --catalog 目录.xlsx"),
@@ -66,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")
         p.add_argument("--seed", type=int, default=20200709, help="random seed (same seed, same files)")
     parsers["sample"].add_argument("--out", default=str(DATA / "sample"), help="folder to write into")
+    query = parsers["query"]
+    query.add_argument("sql", help="a DuckDB SQL query over the views (catalog, findings, site_items, runs …)")
+    query.add_argument("--out", default=str(DATA / "out"), help="the published folder holding snapshot/ (default data/out)")
+    query.add_argument("--csv", action="store_true", help="print every row as CSV (default: a table of the first rows)")
     site = parsers["site"]
     site.add_argument("action", nargs="?", choices=["build", "serve"], default="build",
                       help="build (default): write OUT/site from the warehouse; serve: preview OUT/site on this machine")
@@ -264,8 +270,28 @@ def _site(args) -> int:
     return build_public_site(Path(args.warehouse), Path(args.out), Path(args.reference) if args.reference else None)
 
 
+def _query(args) -> int:
+    import duckdb
+
+    from warehouse.snapshot import snapshot_connection
+
+    con = snapshot_connection(Path(args.out))
+    try:
+        result = con.sql(args.sql)
+    except duckdb.Error as error:
+        print(f"查询有误：{error}", file=sys.stderr)
+        return 2
+    if result is None:
+        return 0
+    if args.csv:
+        result.df().to_csv(sys.stdout, index=False)
+    else:
+        result.show(max_rows=50, max_width=200)
+    return 0
+
+
 COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
-                     "init": _init, "site": _site}
+                     "init": _init, "site": _site, "query": _query}
 
 if __name__ == "__main__":
     sys.exit(main())

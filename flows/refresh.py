@@ -21,7 +21,7 @@ from flows import alerts, reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, landing, landing_files, public_site
+from warehouse import db, exports, landing, landing_files, public_site, snapshot
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
@@ -150,6 +150,8 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
         if not reasons:
             with timer("site"):
                 summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))
+        with timer("snapshot"):  # what staff query while the next night runs (mulu query)
+            summary.outputs.append(str(snapshot.write_snapshot(con, options.out)))
         return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",

@@ -6,16 +6,13 @@ changes.html and changes/vNNNN.html, search.html with data/search-index.js, and 
 (xlsx, csv, items.json). The text comes from the published version only, so the online guide and
 the files say the same thing.
 
-A build goes to OUT/.site-builds/vNNNN-<time>; OUT/site is a symbolic link that is then replaced in
-one rename, so a reader sees the old site or the new one, never half of one. The build before
-stays for readers in the middle of a visit; older ones are removed.
+A build goes to OUT/.site-builds/vNNNN-<time>; OUT/site is a symbolic link replaced in one rename
+(warehouse/swap.py), so a reader sees the old site or the new one, never half of one.
 """
 
 import json
-import os
 import re
 import shutil
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +25,7 @@ import pandas as pd
 from transforms.fields import COMMUNITY_LEVEL, SITE_LEVELS, TOWN_LEVEL
 from transforms.matching import ACCEPTED_METHODS
 from warehouse import site_pages as P
+from warehouse import swap
 from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, catalog_frame, write_list_files
 
 SITE_DIR = "site"
@@ -65,41 +63,15 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
                district_order: dict[str, str] | None = None) -> SiteResult:
     """Write the site of a published version and swap it in. district_order: name -> 区划代码."""
     out_dir = Path(out_dir)
-    builds = out_dir / BUILDS_DIR
-    for left in builds.glob(".tmp-*"):  # a build killed half-way (one refresh runs at a time)
-        shutil.rmtree(left, ignore_errors=True)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    tmp = builds / f".tmp-v{version:04d}-{stamp}"
-    tmp.mkdir(parents=True)
+    name = f"v{version:04d}-{datetime.now():%Y%m%dT%H%M%S%f}"
+    tmp = swap.new_build(out_dir / BUILDS_DIR, name)
     try:
         pages = SiteWriter(gather(con, version, district_order or {}), tmp).write_all()
-        final = builds / f"v{version:04d}-{stamp}"
-        os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    previous = _swap_in(final, out_dir / SITE_DIR)
-    _remove_old_builds(builds, keep={final.name, previous})
+    swap.publish_build(tmp, name, out_dir / SITE_DIR)
     return SiteResult(out_dir / SITE_DIR, version, pages)
-
-
-def _swap_in(build: Path, link: Path) -> str | None:
-    """Point the link at the build in one rename; the name of the build it pointed at before."""
-    previous = Path(os.readlink(link)).name if link.is_symlink() else None
-    if link.exists() and not link.is_symlink():  # a site folder written some other way: moved aside, not deleted
-        os.replace(link, build.parent / f"old-{time.strftime('%Y%m%dT%H%M%S')}")
-    partial = link.with_name(f".{link.name}.link")
-    if partial.is_symlink() or partial.exists():
-        partial.unlink()
-    os.symlink(os.path.relpath(build, link.parent), partial)  # relative: the out folder can move
-    os.replace(partial, link)
-    return previous
-
-
-def _remove_old_builds(builds: Path, keep: set[str]) -> None:
-    for path in builds.iterdir():
-        if path.is_dir() and path.name not in keep and path.name.startswith("v"):  # never old-…: not ours
-            shutil.rmtree(path, ignore_errors=True)
 
 
 # ---- the data of one version ---------------------------------------------------------------------------

@@ -209,3 +209,23 @@ def test_a_user_catalog_with_only_names_and_codes(small_city, tmp_path, prefect_
     assert summary["status"] == "published"
     [(items, without_basis)] = read_rows(warehouse, "SELECT count(*), count(*) FILTER (WHERE legal_basis IS NULL) FROM catalog")
     assert items > 100 and without_basis == 0
+
+
+def test_staff_query_the_snapshot_while_the_warehouse_is_held(first_run, capsys):
+    from flows.cli import main
+
+    _, paths, _ = first_run
+    writer = duckdb.connect(paths["warehouse"])  # as a running refresh holds it: no reader could open it
+    try:
+        capsys.readouterr()
+        code = main(["query", "SELECT site_level, count(*) AS n FROM catalog GROUP BY 1 ORDER BY 1", "--out",
+                     paths["out"], "--csv"])
+        lines = capsys.readouterr().out.splitlines()
+        [(expected,)] = writer.sql("SELECT count(*) FROM catalog").fetchall()
+    finally:
+        writer.close()
+    assert code == 0 and lines[0] == "site_level,n"
+    assert sum(int(line.split(",")[1]) for line in lines[1:]) == expected
+    snapshot = Path(paths["out"]) / "snapshot"
+    assert snapshot.is_symlink() and {p.stem for p in snapshot.glob("*.parquet")} >= {"catalog", "findings", "runs"}
+    assert main(["query", "SELEC nonsense", "--out", paths["out"]]) == 2

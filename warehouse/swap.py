@@ -1,0 +1,44 @@
+"""Folders published whole: each build is complete before a symbolic link is pointed at it in one rename.
+
+OUT/<name> links to OUT/.<name>-builds/<build>; a reader sees the old build or the new one, never
+half of one, and a crash leaves the link on the last complete build. The build before stays (a
+reader may be in the middle of it); older ones are removed.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+
+def new_build(builds: Path, name: str) -> Path:
+    """An empty folder to build into; builds a killed run left half-written are removed first."""
+    for left in builds.glob(".tmp-*"):
+        shutil.rmtree(left, ignore_errors=True)
+    tmp = builds / f".tmp-{name}"
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def publish_build(tmp: Path, name: str, link: Path) -> Path:
+    """Finish a build (tmp → its name), point the link at it, remove all but it and the one before."""
+    final = tmp.parent / name
+    os.replace(tmp, final)
+    previous = _point(link, final)
+    for path in final.parent.iterdir():
+        if path.is_dir() and path.name not in (final.name, previous) and not path.name.startswith((".tmp-", "old-")):
+            shutil.rmtree(path, ignore_errors=True)
+    return final
+
+
+def _point(link: Path, build: Path) -> str | None:
+    """Point the link at the build in one rename; the name of the build it pointed at before."""
+    previous = Path(os.readlink(link)).name if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():  # a folder written some other way: moved aside, not deleted
+        os.replace(link, build.parent / f"old-{time.strftime('%Y%m%dT%H%M%S')}")
+    partial = link.with_name(f".{link.name}.link")
+    if partial.is_symlink() or partial.exists():
+        partial.unlink()
+    os.symlink(os.path.relpath(build, link.parent), partial)  # relative: the out folder can move
+    os.replace(partial, link)
+    return previous
