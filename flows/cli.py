@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="the xlsx (default data/out/待核对事项.xlsx)")
     review.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
     review.add_argument("--by", default=getpass.getuser(), help="who decided, when the 核对人 column is empty")
-    parsers["serve"].add_argument("--cron", default="0 2 * * *", help="schedule (default 0 2 * * *)")
+    parsers["serve"].add_argument("--cron", default="0 2 * * *", help="schedule (default 0 2 * * *, Asia/Shanghai)")
+    parsers["serve"].add_argument("--every", type=float, default=None, metavar="SECONDS",
+                                  help="instead of --cron, run every SECONDS (tests, trials)")
     for name in ("demo", "sample"):
         p = parsers[name]
         p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")

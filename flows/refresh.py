@@ -70,7 +70,12 @@ def _alert_on_failure(flow, flow_run, state) -> None:
                        warehouse=parameters.get("warehouse", "data/mulu.duckdb"))
 
 
-@flow(name="nightly_refresh", log_prints=True, on_failure=[_alert_on_failure], on_crashed=[_alert_on_failure])
+def _run_name() -> str:
+    return f"refresh-{datetime.now():%Y-%m-%d}"
+
+
+@flow(name="nightly_refresh", flow_run_name=_run_name, log_prints=True, on_failure=[_alert_on_failure],
+      on_crashed=[_alert_on_failure])
 def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, warehouse: str = "data/mulu.duckdb",
                     out: str = "data/out", allow_shrink: bool = False, force: bool = False,
                     reference: str | None = None) -> dict:

@@ -4,9 +4,10 @@ Schedules fire only against a running Prefect server: start one with `prefect se
 point PREFECT_API_URL at it (the README shows both, and the plain system-cron alternative).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
-from prefect.schedules import Cron
+from prefect.schedules import Cron, Interval
 
 TIMEZONE = "Asia/Shanghai"
 DEPLOYMENT_NAME = "nightly"
@@ -29,12 +30,18 @@ def deployment_parameters(args) -> dict:
 
 
 def serve_nightly(args) -> None:
+    """Serve until stopped. The schedule stays active when serving stops (a restarted `mulu serve`
+    picks it up), and a concurrency limit of 1 keeps two runs of the deployment from overlapping."""
     from flows.refresh import nightly_refresh
 
+    every = getattr(args, "every", None)
+    schedule = Interval(timedelta(seconds=every), timezone=TIMEZONE) if every else nightly_schedule(args.cron)
     nightly_refresh.serve(
         name=DEPLOYMENT_NAME,
-        schedules=[nightly_schedule(args.cron)],
+        schedules=[schedule],
         parameters=deployment_parameters(args),
         description="mulu nightly refresh of the 便民服务事项指导目录清单",
         tags=["mulu"],
+        global_limit=1,
+        pause_on_shutdown=False,
     )
