@@ -169,7 +169,10 @@ def _refresh(args) -> int:
     from warehouse.reference import ReferenceError
     from warehouse.run_lock import run_lock
 
+    from flows import watchdog
+
     _console_without_tracebacks()
+    watchdog.start()  # if this process is killed, its readers and temporary Prefect server end with it
     reference = Path(args.reference) if args.reference else None
     with run_lock(Path(args.warehouse), args.wait):  # before Prefect starts: a second run just says so
         try:

@@ -1,13 +1,15 @@
 """Write the published 指导目录清单 and the district reports as files people open.
 
-Files go to a temporary folder first and are renamed into place, so a reader never sees half a
-file and a crash never replaces the last good files.
+Files go to a temporary folder first and are swapped in by one rename (warehouse/swap.py), so a
+reader never sees half a file, a missing file or files of two versions, and a crash never replaces
+the last good files.
 """
 
 import json
 import os
 import shutil
 from concurrent.futures import Executor
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
+from warehouse import swap
 from warehouse.report_html import district_report_html
 from warehouse.staff_report import STAFF_REPORT, write_staff_report
 from warehouse.sql_literal import path_literal
@@ -117,12 +120,36 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
+    return publish_latest(out_dir, final, version)
+
+
+LATEST_DIR = ".latest"  # the current version's files under their plain names (a link, swapped whole)
+
+
+def publish_latest(out_dir: Path, version_dir: Path, version: int) -> list[Path]:
+    """Make a version's files the current ones, all at once.
+
+    OUT/<name> is a link to .latest/<name>, and .latest a link to one complete build holding the
+    version's files under their plain names: the single rename of .latest changes the whole set,
+    so a reader never sees the xlsx of one version beside the csv of another, nor a missing file."""
+    name = f"v{version:04d}-{datetime.now():%Y%m%dT%H%M%S%f}"
+    tmp = swap.new_build(out_dir / ".latest-builds", name)
+    for path in sorted(version_dir.iterdir()):
+        plain = tmp / path.name.replace(f"_v{version}", "")
+        try:
+            os.link(path, plain)  # the same bytes as versions/, without a copy
+        except OSError:
+            shutil.copyfile(path, plain)
+    swap.publish_build(tmp, name, out_dir / LATEST_DIR)
     latest = []
-    for path in sorted(final.iterdir()):
-        target = out_dir / path.name.replace(f"_v{version}", "")
-        partial = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(path, partial)
-        os.replace(partial, target)
+    for path in sorted((out_dir / LATEST_DIR).iterdir()):
+        target, pointer = out_dir / path.name, f"{LATEST_DIR}/{path.name}"
+        if not (target.is_symlink() and os.readlink(target) == pointer):  # made once: a file from before is replaced
+            partial = out_dir / f".{path.name}.link"
+            if partial.is_symlink() or partial.exists():
+                partial.unlink()
+            os.symlink(pointer, partial)
+            os.replace(partial, target)
         latest.append(target)
     return latest
 
@@ -151,10 +178,8 @@ def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_di
     executor: runs the per-district writes (a process pool writes them in parallel).
     catalog_findings: core.catalog_findings; findings without a district go to the staff's report too.
     """
-    reports_dir = Path(out_dir) / "reports"
-    tmp = Path(out_dir) / ".tmp-reports"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
     if catalog_findings is not None:
         write_staff_report(tmp / STAFF_REPORT, catalog_findings, findings[findings["district"].isna()], _write_sheet)
     by_district = dict(list(findings.groupby("district", sort=False)))
@@ -167,6 +192,6 @@ def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_di
             write_district_report(*args)
     for job in filter(None, jobs):
         job.result()
-    shutil.rmtree(reports_dir, ignore_errors=True)
-    os.replace(tmp, reports_dir)
+    reports_dir = Path(out_dir) / "reports"
+    swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
     return sorted(reports_dir.iterdir())
