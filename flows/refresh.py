@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from expectations.runner import new_context
@@ -89,6 +89,8 @@ def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, wareh
     elif alerts.clear_alert(options.out):
         logger.info("This run succeeded: the alert of an earlier night (ALERT.txt) is removed.")
     create_markdown_artifact(key="nightly-refresh", markdown=_markdown(summary), description="mulu run summary")
+    if summary.districts:
+        create_table_artifact(key="districts", table=summary.districts, description="各区(市)本次运行情况")
     return summary.__dict__
 
 
@@ -157,6 +159,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
                 summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))
         with timer("snapshot"):  # what staff query while the next night runs (mulu query)
             summary.outputs.append(str(snapshot.write_snapshot(con, options.out)))
+        summary.districts = steps.district_table(con, run_id)
         return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",
@@ -201,4 +204,9 @@ def _markdown(summary: RunSummary) -> str:
              f"- 事项行: {summary.rows_total}（自动匹配 {summary.rows_matched}，待人工核对 {summary.rows_review}）",
              f"- 问题: 错误 {summary.errors} 条，提醒 {summary.warnings} 条"]
     lines += [f"- 未发布原因: {r}" for r in summary.reasons]
+    published = [Path(p) for p in summary.outputs if not Path(p).name.endswith("_一次告知.html")]
+    if published:
+        lines += ["", "## 发布的文件", ""]
+        lines += [f"- [{p.name if p.name != 'index.html' else p.parent.name + '/index.html'}]({p.absolute().as_uri()})"
+                  for p in published]
     return "\n".join(lines)

@@ -55,6 +55,7 @@ class RunSummary:
     reasons: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    districts: list[dict] = field(default_factory=list)  # one row per district, for the run's table artifact
 
 
 class StageTimer:
@@ -251,6 +252,24 @@ def district_summary(con, run_id: str) -> pd.DataFrame:
         ORDER BY district
     """, [run_id]).df()
     return summary.merge(_quality_summary(con), on="district", how="left")
+
+
+def district_table(con, run_id: str) -> list[dict]:
+    """Per district, for the run's Prefect table artifact: rows, matched, review, errors, warnings and
+    网上可办率 (the share of its sites' 依申请 items that can be done online)."""
+    summary = district_summary(con, run_id)
+    sites = checks.site_frame(con, ONLINE_SHARE)
+    online = (sites.groupby("district")[["online_items", "application_items"]].sum() if not sites.empty
+              else pd.DataFrame(columns=["online_items", "application_items"]))
+    rows = []
+    for record in summary.to_dict("records"):
+        share = online.loc[record["district"]] if record["district"] in online.index else None
+        rows.append({"区(市)": record["district"], "事项行": int(record["收到事项行数"]),
+                     "自动匹配": int(record["已匹配目录行数"]), "待核对": int(record["待人工核对行数"]),
+                     "错误": int(record["错误数"]), "提醒": int(record["提醒数"]),
+                     "网上可办率": f"{share['online_items'] / share['application_items']:.1%}"
+                     if share is not None and share["application_items"] else None})
+    return rows
 
 
 def _percent(share) -> str | None:

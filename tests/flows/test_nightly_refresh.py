@@ -1,5 +1,6 @@
 """The nightly refresh end to end on the small sample city, under one Prefect test server."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -229,3 +230,19 @@ def test_staff_query_the_snapshot_while_the_warehouse_is_held(first_run, capsys)
     snapshot = Path(paths["out"]) / "snapshot"
     assert snapshot.is_symlink() and {p.stem for p in snapshot.glob("*.parquet")} >= {"catalog", "findings", "runs"}
     assert main(["query", "SELEC nonsense", "--out", paths["out"]]) == 2
+
+
+def test_each_run_leaves_a_summary_a_table_per_district_and_links(first_run):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    _, _, summary = first_run
+    assert len(summary["districts"]) == 10
+    row = next(r for r in summary["districts"] if r["区(市)"] == "市南区")
+    assert row["事项行"] >= row["自动匹配"] > 0 and row["网上可办率"].endswith("%")
+    with get_client(sync_client=True) as client:
+        tables = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["districts"])))
+        notes = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-refresh"])))
+    assert tables and tables[0].type == "table"
+    assert "市南区" in {r["区(市)"] for r in json.loads(tables[0].data)}
+    assert notes and "便民服务事项指导目录清单.xlsx](file://" in notes[0].data
