@@ -15,7 +15,8 @@ from pathlib import Path
 
 ALERT_FILE = "ALERT.txt"
 WEBHOOK_ENV = "MULU_ALERT_WEBHOOK"
-WORDS = {"failed": "运行失败", "blocked": "未通过发布审核（已保留上一版本）", "not_started": "未能开始运行"}
+WORDS = {"failed": "运行失败", "blocked": "未通过发布审核（已保留上一版本）", "not_started": "未能开始运行",
+         "late": "到早上仍未结束", "missed": "没有运行"}
 
 
 def raise_alert(out_dir: Path, status: str, reasons: list[str], run_id: str | None = None,

@@ -27,6 +27,9 @@ COMMANDS = {
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
     "site": ("Rebuild the public site (OUT/site) from the current published version, or preview it (mulu site serve).",
              "mulu site --warehouse data/mulu.duckdb --out data/out\n  mulu site serve --out data/out --port 8000"),
+    "check": ("Was last night's refresh done? Alerts (ALERT.txt, webhook) when it is still running or never ran "
+              "(run it from cron at 06:00; mulu serve schedules it itself).",
+              "mulu check --warehouse data/mulu.duckdb --out data/out"),
     "query": ("Ask the read-only snapshot beside the published files (OUT/snapshot) in SQL; works while a refresh runs.",
               "mulu query \"SELECT site_level, count(*) FROM catalog GROUP BY 1\" --out data/out"),
     "init": ("Write editable copies of the bundled reference data (districts, towns, aliases, header words, "
@@ -70,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")
         p.add_argument("--seed", type=int, default=20200709, help="random seed (same seed, same files)")
     parsers["sample"].add_argument("--out", default=str(DATA / "sample"), help="folder to write into")
+    check = parsers["check"]
+    check.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+    check.add_argument("--out", default=str(DATA / "out"), help="folder for ALERT.txt (default data/out)")
     query = parsers["query"]
     query.add_argument("sql", help="a DuckDB SQL query over the views (catalog, findings, site_items, runs …)")
     query.add_argument("--out", default=str(DATA / "out"), help="the published folder holding snapshot/ (default data/out)")
@@ -275,6 +281,14 @@ def _site(args) -> int:
     return build_public_site(Path(args.warehouse), Path(args.out), Path(args.reference) if args.reference else None)
 
 
+def _check(args) -> int:
+    from flows.night_check import check_night
+
+    outcome, message = check_night(Path(args.warehouse), Path(args.out))
+    print(message, file=sys.stdout if outcome == "ok" else sys.stderr)
+    return 0 if outcome == "ok" else 3
+
+
 def _query(args) -> int:
     import duckdb
 
@@ -296,7 +310,8 @@ def _query(args) -> int:
 
 
 COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
-                     "init": _init, "site": _site, "query": _query}
+                     "init": _init, "site": _site, "query": _query,
+                     "check": _check}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,10 +7,13 @@ point PREFECT_API_URL at it (the README shows both, and the plain system-cron al
 from datetime import timedelta
 from pathlib import Path
 
+from prefect import flow
+from prefect import serve as prefect_serve
 from prefect.schedules import Cron, Interval
 
 TIMEZONE = "Asia/Shanghai"
 DEPLOYMENT_NAME = "nightly"
+MORNING_CRON = "0 6 * * *"  # by then the night's refresh must have finished (flows/night_check.py)
 
 
 def nightly_schedule(cron: str = "0 2 * * *") -> Cron:
@@ -29,19 +32,30 @@ def deployment_parameters(args) -> dict:
     }
 
 
+@flow(name="night_check", log_prints=True)
+def night_check(warehouse: str, out: str) -> str:
+    """Was last night's refresh done? Alerts when it still runs or never ran."""
+    from flows.night_check import check_night
+
+    outcome, message = check_night(Path(warehouse), Path(out))
+    print(message)
+    return outcome
+
+
 def serve_nightly(args) -> None:
-    """Serve until stopped. The schedule stays active when serving stops (a restarted `mulu serve`
-    picks it up), and a concurrency limit of 1 keeps two runs of the deployment from overlapping."""
+    """Serve until stopped: the refresh (02:00) and the morning check (06:00). The schedules stay
+    active when serving stops (a restarted `mulu serve` picks them up), and a concurrency limit of 1
+    keeps two refreshes from overlapping."""
     from flows.refresh import nightly_refresh
 
     every = getattr(args, "every", None)
     schedule = Interval(timedelta(seconds=every), timezone=TIMEZONE) if every else nightly_schedule(args.cron)
-    nightly_refresh.serve(
-        name=DEPLOYMENT_NAME,
-        schedules=[schedule],
-        parameters=deployment_parameters(args),
-        description="mulu nightly refresh of the 便民服务事项指导目录清单",
-        tags=["mulu"],
-        global_limit=1,
-        pause_on_shutdown=False,
-    )
+    parameters = deployment_parameters(args)
+    refresh = nightly_refresh.to_deployment(
+        name=DEPLOYMENT_NAME, schedules=[schedule], parameters=parameters, concurrency_limit=1,
+        description="mulu nightly refresh of the 便民服务事项指导目录清单", tags=["mulu"])
+    check = night_check.to_deployment(
+        name="morning", schedules=[Cron(MORNING_CRON, timezone=TIMEZONE)],
+        parameters={"warehouse": parameters["warehouse"], "out": parameters["out"]},
+        description="mulu: alert when the night's refresh has not finished by 06:00", tags=["mulu"])
+    prefect_serve(refresh, check, pause_on_shutdown=False)

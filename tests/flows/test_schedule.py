@@ -19,16 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_production_schedule_is_02_00_in_shanghai_one_run_at_a_time_and_stays_on(monkeypatch, tmp_path):
     served = {}
-    from flows.refresh import nightly_refresh
-
-    monkeypatch.setattr(type(nightly_refresh), "serve", lambda self, **kwargs: served.update(kwargs))
+    monkeypatch.setattr(schedule, "prefect_serve", lambda *deployments, **kwargs: served.update(
+        deployments=deployments, **kwargs))
     args = Namespace(inbox=str(tmp_path), catalog=None, warehouse="w.duckdb", out="out", allow_shrink=False,
                      reference=None, cron="0 2 * * *", every=None)
     schedule.serve_nightly(args)
-    [cron] = served["schedules"]
-    assert (cron.cron, cron.timezone) == ("0 2 * * *", "Asia/Shanghai")
-    assert served["global_limit"] == 1 and served["pause_on_shutdown"] is False
-    assert served["parameters"]["warehouse"] == str(Path("w.duckdb").resolve())
+    refresh, check = served["deployments"]
+    assert served["pause_on_shutdown"] is False
+    [nightly] = refresh.schedules
+    assert (nightly.schedule.cron, nightly.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert refresh.concurrency_limit == 1 and refresh.parameters["warehouse"] == str(Path("w.duckdb").resolve())
+    [morning] = check.schedules
+    assert (morning.schedule.cron, morning.schedule.timezone) == ("0 6 * * *", "Asia/Shanghai")
 
 
 def _free_port() -> int:
