@@ -53,9 +53,10 @@ def serve_nightly(args) -> None:
     parameters = deployment_parameters(args)
     refresh = nightly_refresh.to_deployment(
         name=DEPLOYMENT_NAME, schedules=[schedule], parameters=parameters, concurrency_limit=1,
-        description="mulu nightly refresh of the 便民服务事项指导目录清单", tags=["mulu"])
+        description="mulu nightly refresh of the 便民服务事项指导目录清单", tags=["mulu"],
+        _sync=True)  # never a coroutine, whatever event loop the caller runs in
     check = night_check.to_deployment(
         name="morning", schedules=[Cron(MORNING_CRON, timezone=TIMEZONE)],
         parameters={"warehouse": parameters["warehouse"], "out": parameters["out"]},
-        description="mulu: alert when the night's refresh has not finished by 06:00", tags=["mulu"])
+        description="mulu: alert when the night's refresh has not finished by 06:00", tags=["mulu"], _sync=True)
     prefect_serve(refresh, check, pause_on_shutdown=False)
