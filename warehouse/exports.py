@@ -105,8 +105,9 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     """xlsx (one sheet per level), csv (UTF-8 with BOM) and parquet of one version, atomically."""
     out_dir = Path(out_dir)
     frame = catalog_frame(con, version)
+    for left in out_dir.glob(".tmp-v*"):  # this version's, or one a killed run left half-written
+        shutil.rmtree(left, ignore_errors=True)
     tmp = out_dir / f".tmp-v{version}"
-    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     stem = f"{CATALOG_BASENAME}_v{version}"
     write_list_files(frame, tmp, stem)
