@@ -11,7 +11,6 @@ A build goes to OUT/.site-builds/vNNNN-<time>; OUT/site is a symbolic link repla
 """
 
 import json
-import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,10 +22,12 @@ import duckdb
 import pandas as pd
 
 from transforms.fields import COMMUNITY_LEVEL, SITE_LEVELS, TOWN_LEVEL
-from transforms.matching import ACCEPTED_METHODS
 from warehouse import site_pages as P
 from warehouse import swap
-from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, catalog_frame, write_list_files
+from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
+from warehouse.site_data import (
+    AUDIENCE_CODES, SiteData, extras_of, gather, guide_extras_of, level_sorted, split_values, text_of,
+)
 
 SITE_DIR = "site"
 BUILDS_DIR = ".site-builds"
@@ -44,11 +45,6 @@ SECTION_ELEMENTS = [("legal_basis", "list"), ("acceptance_conditions", "text"), 
 ALWAYS_SHOWN = {"item_type", "exercise_levels", "statutory_limit", "promised_limit", "fee_charged", "handling_type",
                 "is_online", "legal_basis", "acceptance_conditions", "materials"}
 LONG_EXTRA = 40  # characters: a longer catalog element gets a section of its own
-# Catalog columns that identify rather than inform (组织机构代码, 行政区划代码 …) stay off the guide.
-_IDENTIFIER_HEADER = re.compile(r"(代码|编码|ONLINECHECK)$", re.IGNORECASE)
-_AUDIENCE_CODES = {"1": "自然人", "2": "企业法人", "3": "事业法人", "4": "社会组织法人", "5": "非法人企业",
-                   "6": "行政机关", "9": "其他组织"}
-_SEPARATORS = re.compile(r"[；;、,，/]+")
 FACETS = {"level": "便民服务层级", "type": "事项类型", "department": "主管部门", "audience": "服务对象", "theme": "主题分类"}
 
 
@@ -74,88 +70,7 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     return SiteResult(out_dir / SITE_DIR, version, pages)
 
 
-# ---- the data of one version ---------------------------------------------------------------------------
-
-@dataclass
-class SiteData:
-    version: int
-    published_at: str
-    versions: pd.DataFrame  # version, published_at, item_count, added, removed, changed
-    catalog: pd.DataFrame  # the version's list rows (site_level × catalog_code)
-    offers: list[tuple]  # (district, town, community or '', site_level, catalog_code)
-    aliases: dict[str, str]  # catalog_code -> other names and codes people use
-    changes: pd.DataFrame  # every version's changes, with before/after of the fields that changed
-    before: dict  # (version, site_level, catalog_code) -> row of the version before
-    after: dict
-    districts: list[str]
-
-
-def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[str, str]) -> SiteData:
-    versions = con.execute("SELECT version, strftime(published_at, '%Y-%m-%d %H:%M') AS published_at, item_count, "
-                           "added, removed, changed FROM published.catalog_versions WHERE version <= ? "
-                           "ORDER BY version", [version]).df()
-    catalog = catalog_frame(con, version)
-    methods = list(ACCEPTED_METHODS)
-    offers = con.execute(f"""
-        SELECT DISTINCT district, town, coalesce(community, '') AS community, site_level, catalog_code
-        FROM published.site_items
-        WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
-          AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
-          AND (site_level, catalog_code) IN (SELECT (site_level, catalog_code) FROM published.catalog_items
-                                             WHERE version = ?)
-        ORDER BY district, town, community, catalog_code""", [methods, version]).fetchall()
-    aliases = dict(con.execute("""
-        SELECT catalog_code, string_agg(DISTINCT name, '、' ORDER BY name) FROM (
-            SELECT catalog_code, alias AS name FROM core.aliases WHERE catalog_code IS NOT NULL
-            UNION ALL
-            SELECT catalog_code, unnest(string_split(alt_codes, '；')) FROM core.catalog_items WHERE alt_codes IS NOT NULL)
-        GROUP BY catalog_code""").fetchall())
-    changes = con.execute("""
-        SELECT c.version, c.site_level, c.catalog_code, c.item_name, c.change, c.detail
-        FROM published.catalog_changes c WHERE c.version <= ?
-        ORDER BY c.version, c.change, c.site_level DESC, c.catalog_code""", [version]).df()
-    before, after = _changed_rows(con, version, -1), _changed_rows(con, version, 0)
-    names = sorted({row[0] for row in offers}, key=lambda d: (district_order.get(d, "~"), d))
-    return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
-                    catalog, offers, aliases, changes, before, after, names)
-
-
-def _changed_rows(con, version: int, offset: int) -> dict:
-    """Rows of the changed items in the version before each change (offset -1) or of it (0)."""
-    frame = con.execute(f"""
-        SELECT c.version AS change_version, i.* EXCLUDE (version)
-        FROM published.catalog_changes c JOIN published.catalog_items i
-          ON i.version = c.version + ({offset}) AND i.site_level = c.site_level AND i.catalog_code = c.catalog_code
-        WHERE c.change = '变更' AND c.version <= ?""", [version]).df()
-    return {(r["change_version"], r["site_level"], r["catalog_code"]): r for r in frame.to_dict("records")}
-
-
 # ---- writing the pages ---------------------------------------------------------------------------------
-
-def _text(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value).strip()
-
-
-def _extras(value) -> dict[str, str]:
-    return json.loads(value) if isinstance(value, str) and value else {}
-
-
-def _guide_extras(value) -> dict[str, str]:
-    return {k: v for k, v in _extras(value).items() if not _IDENTIFIER_HEADER.search(k) and str(v).strip()}
-
-
-def _split_values(text: str, codes: dict[str, str] | None = None) -> list[str]:
-    values = [v.strip() for v in _SEPARATORS.split(text or "") if v.strip()]
-    return [codes.get(v, v) if codes else v for v in values]
-
-
-def _level_sorted(levels) -> list[str]:
-    return sorted(set(levels), key=lambda level: SITE_LEVELS.index(level) if level in SITE_LEVELS else 9)
-
 
 class SiteWriter:
     def __init__(self, data: SiteData, folder: Path):
@@ -168,7 +83,7 @@ class SiteWriter:
         self.by_code: dict[str, list[dict]] = defaultdict(list)
         for row in data.catalog.to_dict("records"):
             self.by_code[row["catalog_code"]].append(row)
-        self.codes = sorted(self.by_code, key=lambda c: (_text(self.first(c)["item_name"]), c))
+        self.codes = sorted(self.by_code, key=lambda c: (text_of(self.first(c)["item_name"]), c))
         self.rank = {code: i for i, code in enumerate(self.codes)}
         self.listed = {code: self._listed(code) for code in self.codes}
         self.facets = self._facets()
@@ -194,25 +109,25 @@ class SiteWriter:
     def _listed(self, code: str) -> P.ListedItem:
         rows = self.by_code[code]
         row = rows[0]
-        levels = "、".join(_level_sorted(r["site_level"] for r in rows))
+        levels = "、".join(level_sorted(r["site_level"] for r in rows))
         online = row["is_online"] if isinstance(row["is_online"], bool) else None
-        return P.ListedItem(code, _text(row["item_name"]) or code, _text(row["item_type"]), _text(row["department"]),
-                            levels, online)
+        return P.ListedItem(code, text_of(row["item_name"]) or code, text_of(row["item_type"]),
+                            text_of(row["department"]), levels, online)
 
     def _facets(self) -> dict[str, dict[str, list[str]]]:
         """facet -> value -> item codes."""
         facets: dict[str, dict[str, list[str]]] = {name: defaultdict(list) for name in FACETS}
         for code in self.codes:
             rows = self.by_code[code]
-            for level in _level_sorted(r["site_level"] for r in rows):
+            for level in level_sorted(r["site_level"] for r in rows):
                 facets["level"][level].append(code)
             row = rows[0]
             for facet, value in (("type", row["item_type"]), ("department", row["department"])):
-                if _text(value):
-                    facets[facet][_text(value)].append(code)
-            for header, text in _extras(row["guide_extras"]).items():
+                if text_of(value):
+                    facets[facet][text_of(value)].append(code)
+            for header, text in extras_of(row["guide_extras"]).items():
                 facet = "audience" if "服务对象" in header else "theme" if "主题" in header else None
-                for value in _split_values(text, _AUDIENCE_CODES if facet == "audience" else None) if facet else ():
+                for value in split_values(text, AUDIENCE_CODES if facet == "audience" else None) if facet else ():
                     if value != "无":
                         facets[facet][value].append(code)
         return {name: dict(values) for name, values in facets.items()}
@@ -243,7 +158,7 @@ class SiteWriter:
         rows = []
         for row in self.data.catalog.to_dict("records"):
             out = {k: (None if not isinstance(v, (bool, str)) and pd.isna(v) else v) for k, v in row.items()}
-            out["guide_extras"] = _extras(row["guide_extras"])
+            out["guide_extras"] = extras_of(row["guide_extras"])
             for key in ("district_count", "site_count"):
                 out[key] = None if out[key] is None else int(out[key])
             rows.append(out)
@@ -254,11 +169,11 @@ class SiteWriter:
         index = []
         for code in self.codes:
             row, listed = self.first(code), self.listed[code]
-            text = " ".join(filter(None, [_text(row[c]) for c in ("legal_basis", "acceptance_conditions", "materials",
+            text = " ".join(filter(None, [text_of(row[c]) for c in ("legal_basis", "acceptance_conditions", "materials",
                                                                    "fee_basis", "item_family")]
-                                   + list(_guide_extras(row["guide_extras"]).values())))
-            index.append([code, listed.name, self.data.aliases.get(code, ""), _text(listed.item_type),
-                          _text(listed.department), listed.levels, text, quote(P.item_path(code))])
+                                   + list(guide_extras_of(row["guide_extras"]).values())))
+            index.append([code, listed.name, self.data.aliases.get(code, ""), text_of(listed.item_type),
+                          text_of(listed.department), listed.levels, text, quote(P.item_path(code))])
         payload = json.dumps({"version": self.data.version, "items": index}, ensure_ascii=False, separators=(",", ":"))
         payload = payload.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         (folder / "search-index.js").write_text(f"window.MULU_SEARCH={payload};\n", encoding="utf-8")
@@ -335,7 +250,7 @@ class SiteWriter:
     def _values(self, code: str, column: str) -> list[tuple[str, str]]:
         """One (level, text) per distinct text; the level is named only when the levels differ."""
         rows = self.by_code[code]
-        texts = [(r["site_level"], _text(r[column])) for r in rows]
+        texts = [(r["site_level"], text_of(r[column])) for r in rows]
         if len({t for _, t in texts}) <= 1:
             return [("", texts[0][1])] if texts[0][1] else []
         return [(level, text or MISSING) for level, text in texts]
@@ -355,7 +270,7 @@ class SiteWriter:
             values = self._values(code, column)
             if values or column in ALWAYS_SHOWN:
                 sections.append(P.Element(CATALOG_LABELS.get(column, column), values or [("", MISSING)], kind))
-        for header, text in _guide_extras(row["guide_extras"]).items():
+        for header, text in guide_extras_of(row["guide_extras"]).items():
             if len(text) > LONG_EXTRA:
                 sections.append(P.Element(header, [("", text)]))
             else:
@@ -377,11 +292,11 @@ class SiteWriter:
             if not column or old is None or new is None:
                 continue
             if column == "guide_extras":
-                was, now = _extras(old[column]), _extras(new[column])
+                was, now = extras_of(old[column]), extras_of(new[column])
                 fields += [(k, was.get(k, ""), now.get(k, "")) for k in dict.fromkeys([*was, *now])
                            if was.get(k) != now.get(k)]
             else:
-                fields.append((CATALOG_LABELS.get(column, column), _text(old[column]), _text(new[column])))
+                fields.append((CATALOG_LABELS.get(column, column), text_of(old[column]), text_of(new[column])))
         return fields
 
     # -- sites

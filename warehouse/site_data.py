@@ -1,0 +1,98 @@
+"""The data of one published version that the public site shows (warehouse/public_site.py writes it)."""
+
+import json
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from transforms.fields import SITE_LEVELS, TOWN_LEVEL
+from transforms.matching import ACCEPTED_METHODS
+from warehouse.exports import catalog_frame
+
+
+@dataclass
+class SiteData:
+    version: int
+    published_at: str
+    versions: pd.DataFrame  # version, published_at, item_count, added, removed, changed
+    catalog: pd.DataFrame  # the version's list rows (site_level × catalog_code)
+    offers: list[tuple]  # (district, town, community or '', site_level, catalog_code)
+    aliases: dict[str, str]  # catalog_code -> other names and codes people use
+    changes: pd.DataFrame  # every version's changes, with before/after of the fields that changed
+    before: dict  # (version, site_level, catalog_code) -> row of the version before
+    after: dict
+    districts: list[str]
+
+
+def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[str, str]) -> SiteData:
+    versions = con.execute("SELECT version, strftime(published_at, '%Y-%m-%d %H:%M') AS published_at, item_count, "
+                           "added, removed, changed FROM published.catalog_versions WHERE version <= ? "
+                           "ORDER BY version", [version]).df()
+    catalog = catalog_frame(con, version)
+    methods = list(ACCEPTED_METHODS)
+    offers = con.execute(f"""
+        SELECT DISTINCT district, town, coalesce(community, '') AS community, site_level, catalog_code
+        FROM published.site_items
+        WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
+          AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
+          AND (site_level, catalog_code) IN (SELECT (site_level, catalog_code) FROM published.catalog_items
+                                             WHERE version = ?)
+        ORDER BY district, town, community, catalog_code""", [methods, version]).fetchall()
+    aliases = dict(con.execute("""
+        SELECT catalog_code, string_agg(DISTINCT name, '、' ORDER BY name) FROM (
+            SELECT catalog_code, alias AS name FROM core.aliases WHERE catalog_code IS NOT NULL
+            UNION ALL
+            SELECT catalog_code, unnest(string_split(alt_codes, '；')) FROM core.catalog_items WHERE alt_codes IS NOT NULL)
+        GROUP BY catalog_code""").fetchall())
+    changes = con.execute("""
+        SELECT c.version, c.site_level, c.catalog_code, c.item_name, c.change, c.detail
+        FROM published.catalog_changes c WHERE c.version <= ?
+        ORDER BY c.version, c.change, c.site_level DESC, c.catalog_code""", [version]).df()
+    before, after = _changed_rows(con, version, -1), _changed_rows(con, version, 0)
+    names = sorted({row[0] for row in offers}, key=lambda d: (district_order.get(d, "~"), d))
+    return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
+                    catalog, offers, aliases, changes, before, after, names)
+
+
+def _changed_rows(con, version: int, offset: int) -> dict:
+    """Rows of the changed items in the version before each change (offset -1) or of it (0)."""
+    frame = con.execute(f"""
+        SELECT c.version AS change_version, i.* EXCLUDE (version)
+        FROM published.catalog_changes c JOIN published.catalog_items i
+          ON i.version = c.version + ({offset}) AND i.site_level = c.site_level AND i.catalog_code = c.catalog_code
+        WHERE c.change = '变更' AND c.version <= ?""", [version]).df()
+    return {(r["change_version"], r["site_level"], r["catalog_code"]): r for r in frame.to_dict("records")}
+
+
+# Catalog columns that identify rather than inform (组织机构代码, 行政区划代码 …) stay off the guide.
+IDENTIFIER_HEADER = re.compile(r"(代码|编码|ONLINECHECK)$", re.IGNORECASE)
+AUDIENCE_CODES = {"1": "自然人", "2": "企业法人", "3": "事业法人", "4": "社会组织法人", "5": "非法人企业",  # 服务对象
+                  "6": "行政机关", "9": "其他组织"}
+SEPARATORS = re.compile(r"[；;、,，/]+")
+
+
+def text_of(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value).strip()
+
+
+def extras_of(value) -> dict[str, str]:
+    return json.loads(value) if isinstance(value, str) and value else {}
+
+
+def guide_extras_of(value) -> dict[str, str]:
+    return {k: v for k, v in extras_of(value).items() if not IDENTIFIER_HEADER.search(k) and str(v).strip()}
+
+
+def split_values(text: str, codes: dict[str, str] | None = None) -> list[str]:
+    values = [v.strip() for v in SEPARATORS.split(text or "") if v.strip()]
+    return [codes.get(v, v) if codes else v for v in values]
+
+
+def level_sorted(levels) -> list[str]:
+    return sorted(set(levels), key=lambda level: SITE_LEVELS.index(level) if level in SITE_LEVELS else 9)
