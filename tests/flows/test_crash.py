@@ -73,8 +73,8 @@ def test_kill_9_in_the_files_stage_leaves_the_last_set_whole_and_nothing_running
     assert refresh(tmp_path).wait(timeout=600) == 0
     published_set_is_whole(out)
     assert read_rows(tmp_path / "mulu.duckdb", "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]
-    assert read_rows(tmp_path / "mulu.duckdb", "SELECT count(*) FROM runs WHERE status = 'abandoned'") == [(killed,)]
-    assert killed >= 2
+    [(abandoned,)] = read_rows(tmp_path / "mulu.duckdb", "SELECT count(*) FROM runs WHERE status = 'abandoned'")
+    assert killed >= 2 and 1 <= abandoned <= killed  # a run killed after recording its end stays as it ended
 
 
 def _alive(pid: int) -> bool:
