@@ -169,13 +169,12 @@ def _unexpected(error: BaseException) -> int:
 
 
 def _refresh(args) -> int:
+    from flows import watchdog
     from flows.alerts import raise_alert
     from flows.refresh import nightly_refresh
     from flows.steps import preflight
     from warehouse.reference import ReferenceError
     from warehouse.run_lock import run_lock
-
-    from flows import watchdog
 
     _console_without_tracebacks()
     watchdog.start()  # if this process is killed, its readers and temporary Prefect server end with it
