@@ -146,11 +146,7 @@ def publish_latest(out_dir: Path, version_dir: Path, version: int) -> list[Path]
     for path in sorted((out_dir / LATEST_DIR).iterdir()):
         target, pointer = out_dir / path.name, f"{LATEST_DIR}/{path.name}"
         if not (target.is_symlink() and os.readlink(target) == pointer):  # made once: a file from before is replaced
-            partial = out_dir / f".{path.name}.link"
-            if partial.is_symlink() or partial.exists():
-                partial.unlink()
-            os.symlink(pointer, partial)
-            os.replace(partial, target)
+            swap.replace_link(target, pointer)
         latest.append(target)
     return latest
 

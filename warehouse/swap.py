@@ -36,9 +36,14 @@ def _point(link: Path, build: Path) -> str | None:
     previous = Path(os.readlink(link)).name if link.is_symlink() else None
     if link.exists() and not link.is_symlink():  # a folder written some other way: moved aside, not deleted
         os.replace(link, build.parent / f"old-{time.strftime('%Y%m%dT%H%M%S')}")
+    replace_link(link, os.path.relpath(build, link.parent))  # relative: the out folder can move
+    return previous
+
+
+def replace_link(link: Path, pointer: str) -> None:
+    """Make `link` a symbolic link to `pointer`, replacing whatever was there in one rename."""
     partial = link.with_name(f".{link.name}.link")
     if partial.is_symlink() or partial.exists():
         partial.unlink()
-    os.symlink(os.path.relpath(build, link.parent), partial)  # relative: the out folder can move
+    os.symlink(pointer, partial)
     os.replace(partial, link)
-    return previous
