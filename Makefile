@@ -10,13 +10,15 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml expectations/data_docs.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	# axe-core (accessibility checks of the public site in tests), from npm where npm exists
-	if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@4.11.0 \
-	  || echo "axe-core could not be installed: the accessibility test will be skipped"; fi
+	# From npm where npm exists, into .venv/npm: the GX Data Docs' scripts and styles (served from the
+	# docs themselves, never a CDN) and axe-core (the public site's accessibility test).
+	if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --legacy-peer-deps \
+	  --prefix $(VENV)/npm axe-core@4.11.0 $$($(BIN)/python -m expectations.data_docs) \
+	  || echo "npm packages could not be installed: Data Docs lack their styles, the accessibility test is skipped"; fi
 	touch $@
 
 demo: install

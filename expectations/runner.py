@@ -6,6 +6,8 @@ message and fix hint; a run can also add its results to GX Data Docs.
 """
 
 import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +21,7 @@ DOCS_SITE = "mulu"
 
 
 def new_context(docs_dir: Path | None = None):
-    """An in-memory GX context; with docs_dir, one Data Docs site there for a run's validations.
-
-    Use one context per run, so the site's index lists every suite of the run.
-    """
+    """An in-memory GX context; with docs_dir, one Data Docs site there for a run's validations."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -33,9 +32,24 @@ def new_context(docs_dir: Path | None = None):
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
                               "base_directory": str(Path(docs_dir).resolve())},  # GX wants it absolute
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
         })
     return context
+
+
+@dataclass
+class DataDocs:
+    """One run's Data Docs: its validations are filed under the run's name and time.
+
+    Use one per run, so the site's index lists every suite of the run together.
+    """
+    context: object
+    run_name: str
+    run_time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def data_docs(docs_dir: Path, run_name: str) -> DataDocs:
+    return DataDocs(new_context(docs_dir), run_name)
 
 
 def build_suite(name: str, rules: list[Rule]):
@@ -60,18 +74,21 @@ def rule_columns(rules: list[Rule]) -> list[str]:
     return columns
 
 
-def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule], docs=None):
+def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule], docs: DataDocs | None = None,
+             asset: str | None = None):
     """The GX ExpectationSuiteValidationResult of the rules over the frame's rule columns.
 
-    docs: a context from new_context(docs_dir); the run then goes through a Checkpoint whose action
-    adds it to that context's Data Docs. Without it, a throwaway context validates the batch.
+    docs: the run's Data Docs; the validation is then stored under the run's name and added to them,
+    its data asset named `asset` (where the frame came from). Without docs, a throwaway context.
     """
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     frame = frame[rule_columns(rules)]
-    context = docs or new_context()
-    batch_definition = (context.data_sources.add_pandas(f"mulu_{suite_name}").add_dataframe_asset(suite_name)
+    asset = asset or suite_name
+    context = docs.context if docs else new_context()
+    batch_definition = (context.data_sources.add_pandas(f"mulu_{suite_name}").add_dataframe_asset(asset)
                         .add_batch_definition_whole_dataframe("all"))
     suite = build_suite(suite_name, rules)
     if docs is None:
@@ -80,10 +97,16 @@ def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule], docs=None)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=context.suites.add(suite)))
     checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name=suite_name, validation_definitions=[definition], result_format=RESULT_FORMAT,
-        actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]))
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
-    return next(iter(result.run_results.values()))
+        name=suite_name, validation_definitions=[definition], result_format=RESULT_FORMAT))
+    run_results = checkpoint.run(batch_parameters={"dataframe": frame},
+                                 run_id=RunIdentifier(run_name=docs.run_name, run_time=docs.run_time)).run_results
+    identifier, result = next(iter(run_results.items()))
+    # A DataFrame batch has no asset name in its batch spec, and the page would say "Data asset: None".
+    result.meta["batch_spec"] = {**result.meta.get("batch_spec", {}), "data_asset_name": asset}
+    context.validation_results_store.set(identifier, result)
+    context.build_data_docs(site_names=[DOCS_SITE],
+                            resource_identifiers=[identifier, ExpectationSuiteIdentifier(name=suite_name)])
+    return result
 
 
 FAILURE_COLUMNS = ["row_id", "field", "rule", "severity", "message", "hint"]
@@ -109,7 +132,7 @@ def failures_from_result(result, frame: pd.DataFrame, rules: list[Rule], id_colu
 
 
 def run_rules(frame: pd.DataFrame, suite_name: str, rules: list[Rule], id_column: str | None = None,
-              docs=None) -> tuple[bool, pd.DataFrame]:
+              docs: DataDocs | None = None, asset: str | None = None) -> tuple[bool, pd.DataFrame]:
     """(whether every expectation passed, one failure record per failing row or table check)."""
-    result = validate(frame, suite_name, rules, docs)
+    result = validate(frame, suite_name, rules, docs, asset)
     return bool(result.success), failures_from_result(result, frame, rules, id_column)

@@ -6,7 +6,6 @@ and only the program's own faults raise. A night with no new input skips the wor
 
 import importlib
 import json
-import shutil
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -16,17 +15,20 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from expectations.runner import new_context
+from expectations.data_docs import make_offline
+from expectations.runner import data_docs
 from flows import alerts, reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, landing, landing_files, public_site, snapshot
+from warehouse import db, exports, landing, landing_files, public_site, snapshot, swap
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
 from warehouse.reference import catalog_path, load_reference
 from warehouse.run_lock import run_lock
+
+DATA_DOCS_BUILDS = ".data_docs-builds"
 
 
 @task(cache_policy=NO_CACHE)
@@ -136,13 +138,14 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("normalize_match"):
             rows, parts = normalize_and_match(con, reference)
             timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})
-        docs_dir = options.out / "data_docs"  # GX Data Docs of this run's validations
-        shutil.rmtree(docs_dir, ignore_errors=True)
+        docs_build = swap.new_build(options.out / DATA_DOCS_BUILDS, run_id)  # GX Data Docs of this run
         with timer("validate"):
-            docs = new_context(docs_dir)
+            docs = data_docs(docs_build, f"mulu-{run_id}")
             findings = validate(con, scan, run_id, docs)
         with timer("publish"):
             candidate, reasons = steps.audit_candidate(con, options, docs)
+            make_offline(docs_build)
+            swap.publish_build(docs_build, run_id, options.out / "data_docs")
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
                                  files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
             steps.count_outcomes(con, findings, summary)

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from expectations.rules import CODE_HINT_RULES, ONLINE_SHARE, ROW_RULES, SITE_RULES, publish_rules
-from expectations.runner import run_rules
+from expectations.runner import DataDocs, run_rules
 from flows.inbox import InboxScan
 from transforms.fields import CONFORMANCE_ELEMENTS
 from transforms.matching import ACCEPTED_METHODS
@@ -141,12 +141,13 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
     return len(catalog)
 
 
-def validate_rows(con, docs=None) -> pd.DataFrame:
+def validate_rows(con, docs: DataDocs | None = None) -> pd.DataFrame:
     """Row-level findings of every site item (GX suite 'site_items'), with provenance and values.
 
-    docs: a GX context from expectations.runner.new_context(docs_dir), to add the run to Data Docs."""
+    docs: the run's GX Data Docs (expectations.runner.data_docs), to add the validation to."""
     frame = checks.validation_frame(con)
-    _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id", docs=docs)
+    _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id", docs=docs,
+                            asset="core.site_items")
     failures = failures.rename(columns={"row_id": "item_id"})
     context = checks.finding_context(con, failures)
     findings = failures.merge(context, on=["item_id", "field"], how="left")
@@ -156,13 +157,13 @@ def validate_rows(con, docs=None) -> pd.DataFrame:
     return findings.reindex(columns=FINDING_COLUMNS)
 
 
-def validate_sites(con, docs=None) -> pd.DataFrame:
+def validate_sites(con, docs: DataDocs | None = None) -> pd.DataFrame:
     """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site."""
     frame = checks.site_frame(con, ONLINE_SHARE)
     if frame.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",
-                            docs=docs)
+                            docs=docs, asset="core.site_items_by_site")
     sites = frame.loc[failures["row_id"].astype(int)].reset_index(drop=True)
     place = sites["town"] + sites["community"].where(sites["community"] == "", " " + sites["community"])
     value = (place + "：" + sites["online_items"].astype(str) + "/" + sites["application_items"].astype(str)
@@ -217,7 +218,7 @@ def store_findings(con, run_id: str, findings: pd.DataFrame) -> None:
     con.unregister("run_findings")
 
 
-def audit_candidate(con, options: RefreshOptions, docs=None) -> tuple[pd.DataFrame, list[str]]:
+def audit_candidate(con, options: RefreshOptions, docs: DataDocs | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The candidate catalog and the reasons it must not be published (empty when it may)."""
     candidate = build_candidate(con)
     version = current_version(con)
@@ -226,7 +227,8 @@ def audit_candidate(con, options: RefreshOptions, docs=None) -> tuple[pd.DataFra
     rules = publish_rules(previous, options.max_shrink)
     if candidate.empty:
         return candidate, ["没有任何可发布的目录事项：所有区(市)的报送均无法匹配到目录"]
-    passed, failures = run_rules(candidate, "publish_audit", rules, docs=docs)
+    passed, failures = run_rules(candidate, "publish_audit", rules, docs=docs,
+                                 asset="published.catalog_items_candidate")
     reasons = [] if passed else sorted(set(failures["message"]))
     return candidate, reasons
 

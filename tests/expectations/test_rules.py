@@ -83,9 +83,9 @@ def test_allow_shrink_drops_the_shrink_rule():
 
 def test_data_docs_go_to_a_relative_out_folder_too(tmp_path, monkeypatch):
     """`mulu refresh --out data/out` passes a relative folder; GX wants an absolute one."""
-    from expectations.runner import new_context
+    from expectations.runner import data_docs
 
     monkeypatch.chdir(tmp_path)
-    docs = new_context(Path("data/out/data_docs"))
+    docs = data_docs(Path("data/out/data_docs"), "mulu-test")
     passed, _ = run_rules(CANDIDATE, "publish_audit", publish_rules(None, 0.10), docs=docs)
     assert passed and (tmp_path / "data/out/data_docs/index.html").exists()

@@ -8,6 +8,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from expectations.data_docs import external_assets
 from flows.refresh import nightly_refresh
 from warehouse.db import read_rows
 from flows.scoring import score, score_findings
@@ -92,6 +93,8 @@ def test_published_files_open_in_real_readers(first_run):
     assert page.count("<svg") == 2
     docs = (out / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert all(suite in docs for suite in ("site_items", "sites", "publish_audit"))
+    assert "__none__" not in docs and "'asset_name': 'core.site_items'" in docs
+    assert not any(external_assets(page.read_text(encoding="utf-8")) for page in (out / "data_docs").rglob("*.html"))
 
 
 def test_findings_point_at_file_sheet_and_row(first_run):
