@@ -23,7 +23,8 @@ COMMANDS = {
                "mulu sample --scale small --out data/sample"),
     "review": ("Export the review queue as an xlsx for people, or import their decisions (mulu review import FILE).",
                "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三"),
-    "serve": ("Serve nightly_refresh as a deployment, scheduled daily at 02:00 Asia/Shanghai (needs a Prefect server).",
+    "serve": ("Serve nightly_refresh (daily 02:00 Asia/Shanghai), the 06:00 check and the monthly report (the 25th, "
+              "09:00) as deployments (needs a Prefect server).",
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
     "site": ("Rebuild the public site (OUT/site) from the current published version, or preview it (mulu site serve).",
              "mulu site --warehouse data/mulu.duckdb --out data/out\n  mulu site serve --out data/out --port 8000"),
@@ -32,6 +33,9 @@ COMMANDS = {
               "mulu check --warehouse data/mulu.duckdb --out data/out"),
     "query": ("Ask the read-only snapshot beside the published files (OUT/snapshot) in SQL; works while a refresh runs.",
               "mulu query \"SELECT site_level, count(*) FROM catalog GROUP BY 1\" --out data/out"),
+    "report": ("The monthly report (seed §三(二), the 25th): per district sites reporting, items per site, "
+               "网上可办率, 全市统一 conformance, open findings, catalog changes, trend; xlsx and HTML.",
+               "mulu report monthly --month 2026-11 --warehouse data/mulu.duckdb --out data/out/monthly"),
     "init": ("Write editable copies of the bundled reference data (districts, towns, aliases, header words, "
              "vocabularies, code patterns) into a folder for --reference.",
              "mulu init data/reference\n  mulu refresh --reference data/reference --catalog 目录.xlsx"),
@@ -76,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     check = parsers["check"]
     check.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
     check.add_argument("--out", default=str(DATA / "out"), help="folder for ALERT.txt (default data/out)")
+    report = parsers["report"]
+    report.add_argument("kind", choices=["monthly"], help="which report (monthly)")
+    report.add_argument("--month", default=None, help="YYYY-MM (default: this month, Asia/Shanghai)")
+    report.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+    report.add_argument("--out", default=str(DATA / "out" / "monthly"), help="folder (default data/out/monthly)")
+    report.add_argument("--reference", default=None, help="reference folder (mulu init): its districts and towns")
+    report.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                        help="when a refresh holds the warehouse, wait up to this long (default 0), then exit 4")
     query = parsers["query"]
     query.add_argument("sql", help="a DuckDB SQL query over the views (catalog, findings, site_items, runs …)")
     query.add_argument("--out", default=str(DATA / "out"), help="the published folder holding snapshot/ (default data/out)")
@@ -288,6 +300,20 @@ def _check(args) -> int:
     return 0 if outcome == "ok" else 3
 
 
+def _report_command(args) -> int:
+    from flows.monthly import MonthError, write_monthly_report
+
+    try:
+        paths = write_monthly_report(Path(args.warehouse), Path(args.out), args.month,
+                                     Path(args.reference) if args.reference else None, args.wait)
+    except MonthError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"月报已写入：{path}")
+    return 0
+
+
 def _query(args) -> int:
     import duckdb
 
@@ -309,7 +335,7 @@ def _query(args) -> int:
 
 
 COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
-                     "init": _init, "site": _site, "query": _query,
+                     "init": _init, "site": _site, "query": _query, "report": _report_command,
                      "check": _check}
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from flows import alerts, reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, landing, landing_files, public_site, snapshot, swap
+from warehouse import db, exports, landing, landing_files, month_stats, public_site, snapshot, swap
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
@@ -149,6 +149,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
                                  files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
             steps.count_outcomes(con, findings, summary)
+            month_stats.record_run_stats(con, run_id)  # the monthly report's figures of this run
             if reasons:
                 summary.version = _current_version(con)
                 logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))

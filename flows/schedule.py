@@ -43,9 +43,11 @@ def night_check(warehouse: str, out: str) -> str:
 
 
 def serve_nightly(args) -> None:
-    """Serve until stopped: the refresh (02:00) and the morning check (06:00). The schedules stay
+    """Serve until stopped: the refresh (02:00), the morning check (06:00) and the monthly report
+    (the 25th, 09:00). The schedules stay
     active when serving stops (a restarted `mulu serve` picks them up), and a concurrency limit of 1
     keeps two refreshes from overlapping."""
+    from flows.monthly import MONTHLY_CRON, monthly_report
     from flows.refresh import nightly_refresh
 
     every = getattr(args, "every", None)
@@ -59,4 +61,9 @@ def serve_nightly(args) -> None:
         name="morning", schedules=[Cron(MORNING_CRON, timezone=TIMEZONE)],
         parameters={"warehouse": parameters["warehouse"], "out": parameters["out"]},
         description="mulu: alert when the night's refresh has not finished by 06:00", tags=["mulu"], _sync=True)
-    prefect_serve(refresh, check, pause_on_shutdown=False)
+    monthly = monthly_report.to_deployment(
+        name="25th", schedules=[Cron(MONTHLY_CRON, timezone=TIMEZONE)],
+        parameters={"warehouse": parameters["warehouse"], "out": str(Path(parameters["out"]) / "monthly"),
+                    "reference": parameters["reference"]},
+        description="mulu: the monthly report (月报) on the 25th at 09:00", tags=["mulu"], _sync=True)
+    prefect_serve(refresh, check, monthly, pause_on_shutdown=False)

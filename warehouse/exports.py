@@ -64,7 +64,7 @@ def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int
     for col, title in enumerate(frame.columns):
         sheet.set_column(col, col, (widths or {}).get(title, 16), wrap)
     sheet.write_row(0, 0, [str(title) for title in frame.columns], header)
-    cells = frame.to_numpy(dtype=object)
+    cells = frame.to_numpy(dtype=object, copy=True)  # a view can be read-only (pandas copy-on-write)
     cells[pd.isna(cells)] = None  # xlsxwriter leaves None cells empty
     for row, values in enumerate(cells.tolist(), start=1):
         sheet.write_row(row, 0, values)

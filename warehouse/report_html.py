@@ -14,29 +14,29 @@ CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
 h1{font-size:22px} h2{font-size:18px;margin-top:28px;border-bottom:2px solid #2f5597;padding-bottom:4px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px} th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
-th{background:#ddebf7} .error{color:#c00000;font-weight:bold} .warning{color:#b46504}
+th{background:#ddebf7} .error{color:#c00000;font-weight:bold} .warning{color:#945000}
 .charts{display:flex;flex-wrap:wrap;gap:32px} .file{margin-top:18px;font-weight:bold}
 """
 BAR_HEIGHT, LABEL_WIDTH, BAR_WIDTH = 22, 170, 320
 
 
 def bar_chart(title: str, rows: list[tuple[str, float, str]], maximum: float | None = None,
-              unit: str = "") -> str:
+              unit: str = "", label_width: int = LABEL_WIDTH) -> str:
     """A horizontal bar chart as inline SVG: rows of (label, value, colour)."""
     if not rows:
         return ""
     top = maximum or max(v for _, v, _ in rows) or 1
     height = BAR_HEIGHT * len(rows) + 30
-    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{LABEL_WIDTH + BAR_WIDTH + 80}" '
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{label_width + BAR_WIDTH + 80}" '
              f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
              f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
     for i, (name, value, colour) in enumerate(rows):
         y = 26 + i * BAR_HEIGHT
         width = max(1, int(BAR_WIDTH * value / top))
         shown = f"{value:.1f}{unit}" if unit else f"{value:.0f}"
-        parts += [f'<text x="{LABEL_WIDTH - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(name)}</text>',
-                  f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{width}" height="{BAR_HEIGHT - 6}" fill="{colour}"/>',
-                  f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 14}" font-size="12">{shown}</text>']
+        parts += [f'<text x="{label_width - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(name)}</text>',
+                  f'<rect x="{label_width}" y="{y + 2}" width="{width}" height="{BAR_HEIGHT - 6}" fill="{colour}"/>',
+                  f'<text x="{label_width + width + 4}" y="{y + 14}" font-size="12">{shown}</text>']
     parts.append("</svg>")
     return "".join(parts)
 

@@ -23,7 +23,8 @@ class RefreshRunning(Exception):
     def __init__(self, warehouse: Path, holder: dict):
         self.warehouse, self.holder = warehouse, holder
         who = f"进程 {holder['pid']}，开始于 {holder['started_at']}" if holder.get("pid") else "持有者不明"
-        super().__init__(f"另一次 mulu refresh 正在运行（{who}，仓库 {warehouse}），本次未运行。")
+        command = holder.get("command", "mulu refresh")
+        super().__init__(f"另一次 {command} 正在运行（{who}，仓库 {warehouse}），本次未运行。")
 
 
 def lock_path(warehouse: Path) -> Path:
@@ -39,8 +40,9 @@ def holder(warehouse: Path) -> dict:
 
 
 @contextmanager
-def run_lock(warehouse: Path, wait: float = 0):
-    """Hold the warehouse's refresh lock; wait up to `wait` seconds for it, then RefreshRunning."""
+def run_lock(warehouse: Path, wait: float = 0, command: str = "mulu refresh"):
+    """Hold the warehouse's refresh lock; wait up to `wait` seconds for it, then RefreshRunning.
+    command: what the holder runs, for the message another process gets."""
     path = lock_path(warehouse)
     if path in _HELD:
         yield
@@ -58,7 +60,7 @@ def run_lock(warehouse: Path, wait: float = 0):
                     raise RefreshRunning(Path(warehouse), holder(warehouse)) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": command,
                                   "started_at": datetime.now().strftime("%Y-%m-%d %H:%M:%S")}).encode(), 0)
         _HELD.add(path)
         try:

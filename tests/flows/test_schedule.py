@@ -24,13 +24,16 @@ def test_the_production_schedule_is_02_00_in_shanghai_one_run_at_a_time_and_stay
     args = Namespace(inbox=str(tmp_path), catalog=None, warehouse="w.duckdb", out="out", allow_shrink=False,
                      reference=None, cron="0 2 * * *", every=None)
     schedule.serve_nightly(args)
-    refresh, check = served["deployments"]
+    refresh, check, monthly = served["deployments"]
     assert served["pause_on_shutdown"] is False
     [nightly] = refresh.schedules
     assert (nightly.schedule.cron, nightly.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
     assert refresh.concurrency_limit == 1 and refresh.parameters["warehouse"] == str(Path("w.duckdb").resolve())
     [morning] = check.schedules
     assert (morning.schedule.cron, morning.schedule.timezone) == ("0 6 * * *", "Asia/Shanghai")
+    [on_the_25th] = monthly.schedules
+    assert (on_the_25th.schedule.cron, on_the_25th.schedule.timezone) == ("0 9 25 * *", "Asia/Shanghai")
+    assert monthly.parameters["out"] == str(Path("out").resolve() / "monthly")
 
 
 def _free_port() -> int:

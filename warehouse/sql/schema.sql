@@ -166,3 +166,16 @@ CREATE TABLE IF NOT EXISTS core.catalog_findings (
 -- The catalog's other guide elements (服务对象, 办理地点 …): a JSON object of header → text per item.
 ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS guide_extras VARCHAR;
 ALTER TABLE published.catalog_items ADD COLUMN IF NOT EXISTS guide_extras VARCHAR;
+-- What each run that rebuilt core.site_items found, kept for the monthly report's month-end state and trend.
+CREATE TABLE IF NOT EXISTS audit.site_stats (
+    run_id VARCHAR NOT NULL, district VARCHAR, town VARCHAR, community VARCHAR, site_level VARCHAR,
+    items INTEGER, matched_items INTEGER, application_items INTEGER, online_items INTEGER,
+    online_share DOUBLE, online_share_required DOUBLE, online_share_ok BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS audit.district_stats (
+    run_id VARCHAR NOT NULL, district VARCHAR, rows_received INTEGER, rows_matched INTEGER,
+    rows_review INTEGER, errors INTEGER, warnings INTEGER,
+    last_received TIMESTAMP,  -- when a file of the district with new content was last read
+    conformance_share DOUBLE,
+    element_shares VARCHAR  -- JSON: 全市统一 element → share of the district's rows that conform
+);
