@@ -212,6 +212,8 @@ def _report(summary: dict) -> int:
         share = summary["rows_matched"] / summary["rows_total"]
         print(f"  匹配：自动匹配 {summary['rows_matched']} 行（{share:.1%}），待人工核对 {summary['rows_review']} 行；"
               f"问题：错误 {summary['errors']} 条，提醒 {summary['warnings']} 条（见各区(市)一次告知报告）")
+    if summary.get("rebuilt") is not None and status != "unchanged":
+        print(f"  本次只重新处理有变化的区(市)：{'、'.join(summary['rebuilt']) or '无'}（其他区(市)沿用上次结果）")
     for reason in summary["reasons"]:
         print(f"  未发布原因：{reason}")
     for path in summary["outputs"]:

@@ -21,7 +21,7 @@ from flows import alerts, reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, landing, landing_files, month_stats, public_site, snapshot, swap
+from warehouse import db, exports, increments, landing, landing_files, month_stats, public_site, snapshot, swap
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
@@ -37,26 +37,36 @@ def ingest_district(con, files, reads: reading.PendingReads, run_id) -> int:
 
 
 @task(cache_policy=NO_CACHE)
-def normalize_and_match(con, reference) -> tuple[int, dict[str, float]]:
+def normalize_and_match(con, reference, districts: list[str] | None) -> tuple[int, dict[str, float]]:
     with db.transaction(con):
-        parts = build_site_items(con, reference)
+        parts = build_site_items(con, reference, districts=districts)
     return db.scalar(con, "SELECT count(*) FROM core.site_items"), parts
 
 
 @task(cache_policy=NO_CACHE)
-def validate(con, scan, run_id, docs) -> pd.DataFrame:
-    findings = pd.concat([steps.inbox_findings(con, scan), steps.validate_rows(con, docs),
-                          steps.validate_sites(con, docs)], ignore_index=True)
+def validate(con, scan, run_id, docs, districts: list[str] | None) -> pd.DataFrame:
+    """Findings of the run: the inbox's, and the rules' over the rebuilt districts (all when None);
+    the other districts' row and site findings are carried from the last build."""
+    parts = [steps.inbox_findings(con, scan), steps.validate_rows(con, docs, districts),
+             steps.validate_sites(con, docs, districts)]
+    if districts is not None:
+        parts.append(steps.carried_findings(con, districts))
+    parts = [part for part in parts if len(part)]
+    findings = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()).reindex(columns=steps.FINDING_COLUMNS)
     steps.store_findings(con, run_id, findings)
     return findings
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, findings, run_id, out: Path, workers: int) -> list[str]:
+def write_outputs(con, version, findings, run_id, out: Path, workers: int, rebuilt: list[str] | None) -> list[str]:
+    """The list's files (for a published version) and every district's report: a district not
+    rebuilt keeps its report of the last run (its findings and figures are the same)."""
     paths = exports.write_catalog_files(con, version, out) if version else []
+    summary = steps.district_summary(con, run_id)
+    keep = [] if rebuilt is None else [d for d in summary["district"].dropna() if d not in rebuilt]
     with worker_pool(workers) as pool:
-        paths += exports.write_district_reports(findings, steps.district_summary(con, run_id), out, run_id, pool,
-                                                con.sql("SELECT * FROM core.catalog_findings").df())
+        paths += exports.write_district_reports(findings, summary, out, run_id, pool,
+                                                con.sql("SELECT * FROM core.catalog_findings").df(), keep)
     return [str(p) for p in paths]
 
 
@@ -114,9 +124,10 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("scan"):
             known = frozenset(row[0] for row in con.sql("SELECT source_file FROM landing.files").fetchall())
             scan = scan_inbox(options.inbox, reference.districts, known)
-            fingerprint = steps.inputs_fingerprint(scan, catalog_bytes, reference, con, options)
-        con.execute("INSERT INTO audit.runs (run_id, started_at, status, inputs_sha256) VALUES (?, ?, 'running', ?)",
-                    [run_id, datetime.now(), fingerprint])
+            context = steps.context_fingerprint(catalog_bytes, reference, con, options)
+            fingerprint = steps.inputs_fingerprint(scan, context)
+        con.execute("INSERT INTO audit.runs (run_id, started_at, status, inputs_sha256, context_sha256) "
+                    "VALUES (?, ?, 'running', ?, ?)", [run_id, datetime.now(), fingerprint, context])
         if not options.force and fingerprint == steps.last_fingerprint(con):
             logger.info("Nothing changed since the last run: skipped.")
             summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
@@ -132,24 +143,29 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             landing.forget_removed(con, scan.files)
             landing.refresh_rows_view(con, rows_dir)
             landing.remove_unlisted_rows_files(con, rows_dir)
+            signatures = increments.district_signatures(con, scan)
+            rebuild = None if options.force else increments.districts_to_rebuild(con, context, signatures)
+            logger.info("Districts built again: %s", "all" if rebuild is None else "、".join(rebuild) or "none")
         # Great Expectations takes seconds to import: let that overlap with normalizing and matching
         # (not with reading, which keeps every core busy).
         threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
         with timer("normalize_match"):
-            rows, parts = normalize_and_match(con, reference)
+            rows, parts = normalize_and_match(con, reference, rebuild)
             timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})
         docs_build = swap.new_build(options.out / DATA_DOCS_BUILDS, run_id)  # GX Data Docs of this run
         with timer("validate"):
             docs = data_docs(docs_build, f"mulu-{run_id}")
-            findings = validate(con, scan, run_id, docs)
+            findings = validate(con, scan, run_id, docs, rebuild)
         with timer("publish"):
             candidate, reasons = steps.audit_candidate(con, options, docs)
             make_offline(docs_build)
             swap.publish_build(docs_build, run_id, options.out / "data_docs")
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
-                                 files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons)
+                                 files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons,
+                                 rebuilt=rebuild)
             steps.count_outcomes(con, findings, summary)
             month_stats.record_run_stats(con, run_id)  # the monthly report's figures of this run
+            increments.store_signatures(con, run_id, signatures, rebuild)
             if reasons:
                 summary.version = _current_version(con)
                 logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))
@@ -157,7 +173,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
                 summary.version, summary.new_version = publish(con, run_id, candidate)
         with timer("files"):
             summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id,
-                                            options.out, options.workers)
+                                            options.out, options.workers, rebuild)
         if not reasons:
             with timer("site"):
                 summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))

@@ -56,6 +56,7 @@ class RunSummary:
     outputs: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     districts: list[dict] = field(default_factory=list)  # one row per district, for the run's table artifact
+    rebuilt: list[str] | None = None  # the districts built again; None: all (or none, when unchanged)
 
 
 class StageTimer:
@@ -79,19 +80,24 @@ def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S%f")
 
 
-def inputs_fingerprint(scan: InboxScan, catalog_bytes: bytes, reference: Reference,
-                       con: duckdb.DuckDBPyConnection, options: RefreshOptions) -> str:
-    """Everything a run's result depends on; equal fingerprints mean nothing to do.
-
-    People's review decisions count too (each import that changes one moves decided_at)."""
-    digest = hashlib.sha256()
-    for f in sorted(scan.files, key=lambda f: f.source_file):
-        digest.update(f"{f.source_file}\0{f.file_sha256}\n".encode())
-    digest.update(hashlib.sha256(catalog_bytes).digest())
+def context_fingerprint(catalog_bytes: bytes, reference: Reference, con: duckdb.DuckDBPyConnection,
+                        options: RefreshOptions) -> str:
+    """What a run's result depends on besides the inbox files: when it changes, every district is
+    built again (warehouse/increments.py). People's review decisions count (each import that changes
+    one moves decided_at)."""
+    digest = hashlib.sha256(hashlib.sha256(catalog_bytes).digest())
     for name, path in sorted(reference.files.items()):
         digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
     decisions = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.review_decisions").fetchall()
     digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION)).encode())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(scan: InboxScan, context: str) -> str:
+    """Everything a run's result depends on; equal fingerprints mean nothing to do."""
+    digest = hashlib.sha256(context.encode())
+    for f in sorted(scan.files, key=lambda f: f.source_file):
+        digest.update(f"{f.source_file}\0{f.file_sha256}\n".encode())
     return digest.hexdigest()
 
 
@@ -141,11 +147,14 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
     return len(catalog)
 
 
-def validate_rows(con, docs: DataDocs | None = None) -> pd.DataFrame:
-    """Row-level findings of every site item (GX suite 'site_items'), with provenance and values.
+def validate_rows(con, docs: DataDocs | None = None, districts: list[str] | None = None) -> pd.DataFrame:
+    """Row-level findings of every site item (GX suite 'site_items'), or of the items of `districts`
+    only, with provenance and values.
 
     docs: the run's GX Data Docs (expectations.runner.data_docs), to add the validation to."""
-    frame = checks.validation_frame(con)
+    frame = checks.validation_frame(con, districts)
+    if frame.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
     _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id", docs=docs,
                             asset="core.site_items")
     failures = failures.rename(columns={"row_id": "item_id"})
@@ -157,9 +166,11 @@ def validate_rows(con, docs: DataDocs | None = None) -> pd.DataFrame:
     return findings.reindex(columns=FINDING_COLUMNS)
 
 
-def validate_sites(con, docs: DataDocs | None = None) -> pd.DataFrame:
-    """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site."""
+def validate_sites(con, docs: DataDocs | None = None, districts: list[str] | None = None) -> pd.DataFrame:
+    """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site (of `districts`)."""
     frame = checks.site_frame(con, ONLINE_SHARE)
+    if districts is not None:
+        frame = frame[frame["district"].isin(districts)].reset_index(drop=True)
     if frame.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",
@@ -172,6 +183,19 @@ def validate_sites(con, docs: DataDocs | None = None) -> pd.DataFrame:
     findings = failures.drop(columns=["row_id"]).reset_index(drop=True).assign(
         district=sites["district"], value=value)
     return findings.reindex(columns=FINDING_COLUMNS)
+
+
+def carried_findings(con, districts: list[str]) -> pd.DataFrame:
+    """The row and site findings of the districts not rebuilt, as the last build found them (their
+    rows did not change, so neither did these). File-level findings are made again every run."""
+    rules = [rule.rule for rule in (*ROW_RULES, *SITE_RULES)]
+    previous = scalar(con, "SELECT run_id FROM audit.runs WHERE status IN ('published', 'blocked') "
+                           "ORDER BY started_at DESC LIMIT 1")
+    return con.execute(f"""
+        SELECT {", ".join(FINDING_COLUMNS)} FROM audit.findings
+        WHERE run_id = ? AND rule IN (SELECT unnest(?::VARCHAR[]))
+          AND district IS NOT NULL AND district NOT IN (SELECT unnest(?::VARCHAR[]))
+    """, [previous, rules, districts]).df()
 
 
 def count_outcomes(con, findings: pd.DataFrame, summary: RunSummary) -> None:

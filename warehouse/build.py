@@ -14,11 +14,12 @@ from transforms.normalize import (
     names_table, term_table, texts_table,
 )
 from warehouse.reference import Reference
+from warehouse.sql_literal import text_list
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, *columns: str) -> list:
     select = ", ".join(f"coalesce({c}, '')" for c in columns)
-    rows = con.sql(f"SELECT DISTINCT {select} FROM landing.rows").fetchall()
+    rows = con.sql(f"SELECT DISTINCT {select} FROM build_rows").fetchall()
     return [r[0] for r in rows] if len(columns) == 1 else rows
 
 
@@ -92,7 +93,7 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
        r.handling_type AS raw_handling_type, h.code AS handling_type_code, h.label AS handling_type,
        r.online, o.flag AS is_online, r.proxy, p.flag AS is_proxy,
        nullif(r.note, '') AS note, nullif(r.extras, '') AS extras, nullif(r.site_evidence, '') AS site_evidence
-FROM landing.rows r
+FROM build_rows r
 LEFT JOIN n_name n ON n.raw = coalesce(r.item_name, '')
 LEFT JOIN n_code c ON c.raw = coalesce(r.item_code, '')
 LEFT JOIN n_type t ON t.raw = coalesce(r.item_type, '')
@@ -113,14 +114,14 @@ LEFT JOIN n_conditions ac ON ac.raw = coalesce(r.acceptance_conditions, '')
 QUERIES_SQL = """
 SELECT DISTINCT n.name_key, n.name_situations, n.name_qualifier, n.name_notes, n.name_guide, c.code_key
 FROM (SELECT DISTINCT coalesce(item_name, '') AS item_name, coalesce(item_code, '') AS item_code
-      FROM landing.rows) r
+      FROM build_rows) r
 JOIN n_name n ON n.raw = r.item_name
 JOIN n_code c ON c.raw = r.item_code
 """
 
 CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
-SELECT row_number() OVER () AS item_id,
+SELECT (SELECT coalesce(max(item_id), 0) FROM core.site_items) + row_number() OVER () AS item_id,
        s.* EXCLUDE (code_key, code_issue),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence, mt.review_key,
        mt.runner_up_code, mt.runner_up_score, mt.candidates, mt.coded_item,
@@ -135,9 +136,15 @@ LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
 
 
 def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
-                     settings: MatchSettings = MatchSettings()) -> dict[str, float]:
-    """Rebuild core.site_items (inside the caller's transaction); returns seconds per part."""
+                     settings: MatchSettings = MatchSettings(), districts: list[str] | None = None) -> dict[str, float]:
+    """Rebuild core.site_items (inside the caller's transaction), all of it or only the rows of
+    `districts` (the others keep theirs, item_id included); returns seconds per part.
+
+    Each row's result depends only on its own values, the catalog, aliases and people's decisions,
+    so rebuilding a district alone gives the rows a whole rebuild would."""
     seconds, started = {}, time.perf_counter()
+    chosen = "" if districts is None else f" WHERE district IN ({text_list(districts)})"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW build_rows AS SELECT * FROM landing.rows{chosen}")
     catalog = catalog_for_matching(con, reference)
     lookups = _lookups(con, reference, catalog)
     seconds["normalize"] = time.perf_counter() - started
@@ -152,9 +159,10 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     con.register("matches", match_pairs(queries, catalog, aliases, settings, decisions))
     seconds["match"] = time.perf_counter() - started
     started = time.perf_counter()
-    con.execute("DELETE FROM core.site_items")
+    con.execute(f"DELETE FROM core.site_items{chosen}")
     con.execute(CORE_SQL)
     for name in (*lookups, "matches"):
         con.unregister(name)
+    con.execute("DROP VIEW build_rows")
     seconds["join"] = time.perf_counter() - started
     return {part: round(value, 2) for part, value in seconds.items()}

@@ -11,6 +11,7 @@ import pandas as pd
 
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from transforms.matching import ACCEPTED_METHODS
+from warehouse.sql_literal import text_list
 
 # field -> the core.site_items column holding what the district wrote
 SUBMITTED_COLUMNS = {
@@ -80,7 +81,7 @@ def _filled(column: str) -> str:
     return f"nullif(trim({column}), '') IS NOT NULL"
 
 
-def validation_frame_sql() -> str:
+def validation_frame_sql(districts: list[str] | None = None) -> str:
     # A column missing from a file is one finding for that file (column_missing), not one per row.
     presence = ",\n           ".join(
         f"CASE WHEN {_filled('s.' + column)} OR list_contains(m.lacking, '{field}') THEN TRUE END AS present_{field}"
@@ -132,12 +133,14 @@ def validation_frame_sql() -> str:
     LEFT JOIN (SELECT source_file, coalesce(sheet, '') AS sheet, list(field) AS lacking
                FROM landing.file_findings WHERE rule = 'column_missing' GROUP BY ALL) m
            ON m.source_file = s.source_file AND m.sheet = coalesce(s.sheet, '')
+    {"" if districts is None else f"WHERE s.district IN ({text_list(districts)})"}
     ORDER BY s.item_id
     """
 
 
-def validation_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.sql(validation_frame_sql()).df()
+def validation_frame(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -> pd.DataFrame:
+    """The rule columns of every site item, or of the items of `districts` only."""
+    return con.sql(validation_frame_sql(districts)).df()
 
 
 # field -> the catalog's value people compare with (目录值), shown beside the submitted one.

@@ -8,6 +8,7 @@ the last good files.
 import json
 import os
 import shutil
+from collections.abc import Collection
 from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
@@ -166,22 +167,37 @@ def write_district_report(path: Path, district: str, summary: dict, findings: pd
     workbook.close()
 
 
+def _link_previous(previous: Path, build: Path, stem: str) -> bool:
+    """Hard-link a district's xlsx and HTML of the published reports into the new build, if both exist."""
+    sources = [previous / f"{stem}.xlsx", previous / f"{stem}.html"]
+    if not all(source.is_file() for source in sources):
+        return False
+    for source in sources:
+        os.link(source.resolve(), build / source.name)
+    return True
+
+
 def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path, run_id: str,
-                           executor: Executor | None = None, catalog_findings: pd.DataFrame | None = None) -> list[Path]:
+                           executor: Executor | None = None, catalog_findings: pd.DataFrame | None = None,
+                           keep: Collection[str] = ()) -> list[Path]:
     """Every district's report and the staff's (目录问题), written to a temporary folder and renamed
     into place together.
 
     summary: one row per district, a 'district' column and metric columns named in Chinese.
     executor: runs the per-district writes (a process pool writes them in parallel).
     catalog_findings: core.catalog_findings; findings without a district go to the staff's report too.
+    keep: districts nothing changed for: their reports of the last run are linked, not written again.
     """
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    reports_dir = Path(out_dir) / "reports"
     tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
     if catalog_findings is not None:
         write_staff_report(tmp / STAFF_REPORT, catalog_findings, findings[findings["district"].isna()], _write_sheet)
     by_district = dict(list(findings.groupby("district", sort=False)))
     jobs = []
     for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
+        if district in keep and _link_previous(reports_dir, tmp, f"{district}_一次告知"):
+            continue
         part = by_district.get(district, findings.iloc[0:0])
         args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), part, run_id)
         jobs.append(executor.submit(write_district_report, *args) if executor else None)
@@ -189,6 +205,5 @@ def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_di
             write_district_report(*args)
     for job in filter(None, jobs):
         job.result()
-    reports_dir = Path(out_dir) / "reports"
     swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
     return sorted(reports_dir.iterdir())

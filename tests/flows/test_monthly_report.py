@@ -1,6 +1,5 @@
 """`mulu report monthly` over two months of real runs: every district, the month's state, changes, trend."""
 
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,13 +10,11 @@ import openpyxl
 import pytest
 
 from flows.cli import main
-from flows.refresh import nightly_refresh
+from tests.flows.conftest import GONE, RESENT
 from warehouse.reference import load_reference
 
 pytestmark = pytest.mark.slow
 DISTRICTS = list(load_reference().district_codes)
-GONE = "莱西市"  # reports last month, sends nothing this month: its last submission stays
-RESENT = "平度市"  # sends a changed sheet this month
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
@@ -26,28 +23,6 @@ with run_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)
 """
-
-
-@pytest.fixture(scope="module")
-def two_months(small_city, tmp_path_factory, prefect_harness):
-    """Run 1 moved 40 days back (last month); then run 2, one district's folder emptied, another's csv changed."""
-    base = tmp_path_factory.mktemp("monthly")
-    shutil.copytree(small_city / "inbox", base / "inbox")
-    paths = {"inbox": str(base / "inbox"), "warehouse": str(base / "mulu.duckdb"), "out": str(base / "out")}
-    first = nightly_refresh(**paths)
-    con = duckdb.connect(paths["warehouse"])
-    con.execute("UPDATE audit.runs SET started_at = started_at - INTERVAL 40 DAY, "
-                "finished_at = finished_at - INTERVAL 40 DAY")
-    con.execute("UPDATE published.catalog_versions SET published_at = published_at - INTERVAL 40 DAY")
-    con.execute("UPDATE landing.files SET read_at = read_at - INTERVAL 40 DAY")
-    [(earlier,)] = con.execute("SELECT strftime(started_at, '%Y-%m') FROM audit.runs").fetchall()
-    con.close()
-    shutil.rmtree(base / "inbox" / GONE)
-    [sheet] = (base / "inbox" / RESENT).rglob("*.csv")
-    sheet.write_bytes(b"\n".join(sheet.read_bytes().rstrip(b"\r\n").split(b"\n")[:-1]) + b"\n")  # one row fewer
-    second = nightly_refresh(**paths)
-    assert first["status"] == "published" and second["status"] in ("published", "blocked")
-    return base, paths, earlier, datetime.now().strftime("%Y-%m"), second
 
 
 def report(two_months, month: str, *extra: str) -> tuple[int, openpyxl.Workbook | None]:

@@ -179,3 +179,8 @@ CREATE TABLE IF NOT EXISTS audit.district_stats (
     conformance_share DOUBLE,
     element_shares VARCHAR  -- JSON: 全市统一 element → share of the district's rows that conform
 );
+-- Nights cost what changed (warehouse/increments.py): what each run's result depends on besides the
+-- inbox files, the districts it rebuilt (NULL: all), and each district's inputs at the last build.
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS context_sha256 VARCHAR;
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS rebuilt_districts VARCHAR;  -- JSON list
+CREATE TABLE IF NOT EXISTS core.district_inputs (district VARCHAR PRIMARY KEY, signature VARCHAR NOT NULL);

@@ -1,0 +1,102 @@
+"""Nights cost what changed: a night with one district's file changed rebuilds that district only,
+and ends exactly where a whole rebuild of the same inbox ends."""
+
+import os
+import shutil
+
+import duckdb
+import pytest
+
+from flows.refresh import nightly_refresh
+from tests.flows.conftest import GONE, RESENT
+
+pytestmark = pytest.mark.slow
+FINDINGS = """
+    SELECT district, source_file, sheet, row_number, field, rule, severity, message, value, standard_value, hint,
+           catalog_code
+    FROM audit.findings WHERE run_id = (SELECT run_id FROM audit.runs WHERE status IN ('published', 'blocked')
+                                        ORDER BY started_at DESC LIMIT 1)
+    ORDER BY ALL"""
+
+
+@pytest.fixture(scope="module")
+def whole_rebuild(two_months, small_city, tmp_path_factory):
+    """What the incremental night's warehouse holds, built whole in a new one: its inbox, and the
+    emptied district's last files (which the warehouse keeps)."""
+    _, paths, *_ = two_months
+    base = tmp_path_factory.mktemp("whole")
+    shutil.copytree(paths["inbox"], base / "inbox")
+    shutil.copytree(small_city / "inbox" / GONE, base / "inbox" / GONE)
+    summary = nightly_refresh(inbox=str(base / "inbox"), warehouse=str(base / "w.duckdb"), out=str(base / "out"))
+    return base, summary
+
+
+def _read(warehouse: str, sql: str) -> list[tuple]:
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_only_the_changed_district_is_built_again(two_months):
+    _, paths, _, _, second = two_months
+    assert second["rebuilt"] == [RESENT]
+    [(rebuilt,)] = _read(paths["warehouse"], "SELECT rebuilt_districts FROM audit.runs ORDER BY started_at DESC LIMIT 1")
+    assert rebuilt == f'["{RESENT}"]'
+
+
+def test_the_incremental_night_ends_where_a_whole_rebuild_ends(two_months, whole_rebuild):
+    _, paths, _, _, second = two_months
+    base, whole = whole_rebuild
+    assert whole["rebuilt"] is None
+    columns = [c for (c,) in _read(paths["warehouse"], "SELECT column_name FROM (DESCRIBE core.site_items)")
+               if c != "item_id"]  # item ids differ: the other districts keep theirs
+    items = f"SELECT {', '.join(columns)} FROM core.site_items ORDER BY ALL"
+    assert _read(paths["warehouse"], items) == _read(str(base / "w.duckdb"), items)
+    assert _read(paths["warehouse"], FINDINGS) == _read(str(base / "w.duckdb"), FINDINGS)
+    digest = "SELECT content_sha256 FROM published.catalog_versions ORDER BY version DESC LIMIT 1"
+    assert _read(paths["warehouse"], digest) == _read(str(base / "w.duckdb"), digest)
+    assert (second["errors"], second["warnings"]) == (whole["errors"], whole["warnings"])
+
+
+def test_item_ids_of_the_other_districts_stay_and_findings_still_point_at_their_rows(two_months):
+    _, paths, *_ = two_months
+    [(orphans, ids, distinct)] = _read(paths["warehouse"], f"""
+        SELECT (SELECT count(*) FROM ({FINDINGS}) f WHERE f.row_number IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM core.site_items s WHERE s.source_file = f.source_file
+                    AND s.row_number = f.row_number)),
+               count(*), count(DISTINCT item_id) FROM core.site_items""")
+    assert orphans == 0 and ids == distinct
+
+
+def test_only_the_changed_district_s_report_is_written_again(two_months):
+    base, *_ = two_months
+    reports = base / "out" / "reports"
+    builds = sorted(p for p in (base / "out" / ".reports-builds").iterdir() if not p.name.startswith((".", "old-")))
+    previous, current = builds[-2], builds[-1]
+    assert reports.resolve() == current.resolve()
+    for report in current.glob("*_一次告知.xlsx"):
+        same = os.stat(report).st_ino == os.stat(previous / report.name).st_ino
+        assert same == (not report.name.startswith(RESENT)), report.name
+
+
+def test_a_changed_catalog_or_a_failed_night_builds_everything(tmp_path):
+    from warehouse import db
+    from warehouse.increments import districts_to_rebuild
+
+    con = db.connect(":memory:")
+    con.execute("INSERT INTO core.district_inputs VALUES ('市南区', 'a'), ('市北区', 'b')")
+
+    def night(run_id, status, context):
+        con.execute("INSERT INTO audit.runs (run_id, started_at, status, context_sha256) "
+                    "VALUES (?, now() + INTERVAL (?) SECOND, ?, ?)", [run_id, len(run_id), status, context])
+
+    night("r1", "published", "c1")
+    assert districts_to_rebuild(con, "c1", {"市南区": "a", "市北区": "b2"}) == ["市北区"]
+    assert districts_to_rebuild(con, "c1", {"市南区": "a"}) == ["市北区"]  # its inputs are gone
+    assert districts_to_rebuild(con, "c2", {"市南区": "a", "市北区": "b"}) is None  # the catalog changed
+    night("r22", "unchanged", "c1")
+    assert districts_to_rebuild(con, "c1", {"市南区": "a", "市北区": "b"}) == []
+    night("r333", "failed", "c1")
+    assert districts_to_rebuild(con, "c1", {"市南区": "a", "市北区": "b"}) is None
