@@ -3,7 +3,6 @@
 import subprocess
 import sys
 import zipfile
-from datetime import datetime
 
 import duckdb
 import openpyxl
