@@ -59,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--reference", default=None,
                        help="reference folder (mulu init): its files replace the bundled ones; "
                             "a catalog.csv/xlsx in it is the catalog when --catalog is not given")
-    parsers["refresh"].add_argument("--force", action="store_true", help="run even when nothing changed")
+    parsers["refresh"].add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT|local",
+                                    help="read the files on this Dask cluster ('local': a LocalCluster for the "
+                                         "run); the warehouse's rows folder must be the same path on every worker")
+    parsers["refresh"].add_argument("--force", action="store_true", help="run even when nothing changed, and build every district again")
     parsers["refresh"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
                                     help="when another refresh of the warehouse runs, wait up to this long "
                                          "for it (default 0), then exit 4")
@@ -181,8 +184,11 @@ def _unexpected(error: BaseException) -> int:
 
 
 def _refresh(args) -> int:
+    if sys.stderr.isatty():  # the progress line shows what happens; Prefect's INFO lines stay in its run logs
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     from flows import watchdog
     from flows.alerts import raise_alert
+    from flows.dask_reading import with_dask
     from flows.refresh import nightly_refresh
     from flows.steps import preflight
     from warehouse.reference import ReferenceError
@@ -197,9 +203,10 @@ def _refresh(args) -> int:
         except ReferenceError as error:  # the night cannot start: that too must reach someone
             raise_alert(Path(args.out), "not_started", error.problems, warehouse=args.warehouse)
             raise
-        summary = nightly_refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
-                                  out=args.out, allow_shrink=args.allow_shrink, force=args.force,
-                                  reference=args.reference)
+        refresh = with_dask(nightly_refresh, args.dask_address)
+        summary = refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
+                          out=args.out, allow_shrink=args.allow_shrink, force=args.force,
+                          reference=args.reference, dask_address=args.dask_address)
     return _report(summary)
 
 

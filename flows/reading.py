@@ -32,10 +32,13 @@ class PendingReads:
 
     def landed(self, inbox_file: InboxFile) -> LandedFile:
         """The file's reading once done. A reader process that died (a crash in a native reader, or
-        killed for memory) breaks the whole pool, so each file it leaves unread is read again alone."""
+        killed for memory) breaks the whole pool (on Dask: the task's worker is killed), so each file
+        it leaves unread is read again alone."""
         try:
             return self.futures.pop(inbox_file.source_file).result()
-        except BrokenProcessPool:
+        except Exception as error:
+            if not isinstance(error, BrokenProcessPool) and type(error).__name__ != "KilledWorker":  # Dask's
+                raise
             return land_alone(self.paths[inbox_file.source_file], inbox_file, self.context, self.rows_dir)
 
 
@@ -54,11 +57,16 @@ def reading_context(con, reference: Reference) -> IngestContext:
 
 
 def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], context: IngestContext,
-                 rows_dir: Path) -> PendingReads:
+                 rows_dir: Path, on_read=None) -> PendingReads:
+    """Start reading the files; on_read(rows) is called as each one is done (for progress)."""
     paths = {f.source_file: scan.paths[f.source_file] for f in to_read}
     futures = {f.source_file: pool.submit(land_file, paths[f.source_file], f.source_file, f.district, context,
                                           rows_dir)
                for f in to_read}
+    if on_read is not None:
+        for future in futures.values():
+            future.add_done_callback(
+                lambda done: on_read(0 if done.cancelled() or done.exception() else done.result().row_count))
     return PendingReads(futures, paths, context, rows_dir, reading_key(context))
 
 

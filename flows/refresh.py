@@ -14,12 +14,14 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from expectations.data_docs import make_offline
 from expectations.runner import data_docs
 from flows import alerts, reading, steps
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
+from flows.progress import Progress
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import db, exports, increments, landing, landing_files, month_stats, public_site, snapshot, swap
 from transforms.ingest import reading_key
@@ -90,11 +92,13 @@ def _run_name() -> str:
       on_crashed=[_alert_on_failure])
 def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, warehouse: str = "data/mulu.duckdb",
                     out: str = "data/out", allow_shrink: bool = False, force: bool = False,
-                    reference: str | None = None) -> dict:
-    """One refresh of the 指导目录清单 from the districts' inbox."""
+                    reference: str | None = None, dask_address: str | None = None) -> dict:
+    """One refresh of the 指导目录清单 from the districts' inbox. With dask_address, files are read
+    on the flow's Dask cluster (run it as with_dask(nightly_refresh, address))."""
     logger = get_run_logger()
     options = RefreshOptions(Path(inbox), Path(catalog) if catalog else None, Path(warehouse), Path(out),
-                             None if allow_shrink else 0.10, force, reference=Path(reference) if reference else None)
+                             None if allow_shrink else 0.10, force, reference=Path(reference) if reference else None,
+                             dask_address=dask_address)
     summary = run_refresh(options, logger)
     if summary.status == "blocked":
         alerts.raise_alert(options.out, "blocked", summary.reasons, summary.run_id, str(options.warehouse))
@@ -119,7 +123,8 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
     for (gone,) in steps.mark_abandoned_runs(con):
         logger.warning("Run %s was left running by a process that no longer exists: marked abandoned.", gone)
     run_id = steps.new_run_id()
-    timer = steps.StageTimer(logger)
+    progress = Progress()
+    timer = steps.StageTimer(logger, progress)
     try:
         with timer("scan"):
             known = frozenset(row[0] for row in con.sql("SELECT source_file FROM landing.files").fetchall())
@@ -139,7 +144,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             steps.prepare_catalog(con, catalog_bytes, catalog_file.name, reference)
         with timer("ingest"):
             rows_dir = landing_files.rows_dir(options.warehouse)
-            to_read = _ingest(con, scan, reference, run_id, options.workers, rows_dir)
+            to_read = _ingest(con, scan, reference, run_id, options, rows_dir, progress)
             landing.forget_removed(con, scan.files)
             landing.refresh_rows_view(con, rows_dir)
             landing.remove_unlisted_rows_files(con, rows_dir)
@@ -189,19 +194,33 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
         con.close()
 
 
-def _ingest(con, scan, reference, run_id: str, workers: int, rows_dir: Path) -> list:
-    """Read the new or changed files in parallel; record them district by district (one task each)."""
+def _ingest(con, scan, reference, run_id: str, options: RefreshOptions, rows_dir: Path, progress: Progress) -> list:
+    """Read the new or changed files in parallel (reader processes here, or Dask workers); record
+    them district by district (one task each)."""
     context = reading.reading_context(con, reference)
     to_read = landing.files_to_read(con, scan.files, rows_dir, reading_key(context))
     by_district: dict[str, list] = {}
     for f in to_read:
         by_district.setdefault(f.district, []).append(f)
-    with worker_pool(min(workers, len(to_read))) as pool:
-        in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
-        reads = reading.submit_reads(pool, scan, in_store_order, context, rows_dir)
-        for district, files in sorted(by_district.items()):
-            ingest_district.with_options(name=f"ingest-{district}")(con, files, reads, run_id)
+    in_store_order = [f for _, files in sorted(by_district.items()) for f in files]
+    progress.files(len(to_read), len(by_district))
+    if options.dask_address:
+        from flows.dask_reading import submit_dask_reads
+
+        reads = submit_dask_reads(scan, in_store_order, context, rows_dir, progress.file_read)
+        _store_districts(con, by_district, reads, run_id, progress)
+        return to_read
+    with worker_pool(min(options.workers, len(to_read))) as pool:
+        reads = reading.submit_reads(pool, scan, in_store_order, context, rows_dir, progress.file_read)
+        _store_districts(con, by_district, reads, run_id, progress)
     return to_read
+
+
+def _store_districts(con, by_district: dict[str, list], reads, run_id: str, progress: Progress) -> None:
+    for district, files in sorted(by_district.items()):
+        # quote: Prefect would otherwise wait for every Dask future inside `reads` before the task starts
+        ingest_district.with_options(name=f"ingest-{district}")(con, files, quote(reads), run_id)
+        progress.district_done()
 
 
 def _current_version(con):
@@ -210,6 +229,8 @@ def _current_version(con):
 
 def _finish(con, summary: RunSummary, timer) -> RunSummary:
     summary.stage_seconds = timer.seconds
+    if timer.progress:
+        timer.progress.finish()
     con.execute(
         "UPDATE audit.runs SET status = ?, finished_at = ?, version = ?, files_read = ?, files_skipped = ?, "
         "rows_total = ?, reasons = ?, stage_seconds = ? WHERE run_id = ?",

@@ -37,6 +37,7 @@ class RefreshOptions:
     force: bool = False
     workers: int = min(os.cpu_count() or 1, 4)  # processes reading files and writing reports
     reference: Path | None = None  # a reference folder (mulu init); None: the bundled seeds
+    dask_address: str | None = None  # read files on this Dask cluster ('local': a LocalCluster); None: here
 
 
 @dataclass
@@ -60,20 +61,25 @@ class RunSummary:
 
 
 class StageTimer:
-    """Wall seconds per stage of a run, logged as each ends and kept in the run summary."""
+    """Wall seconds per stage of a run, logged as each ends and kept in the run summary; a progress
+    (flows/progress.py) is told of each stage too."""
 
-    def __init__(self, logger):
-        self.logger = logger
+    def __init__(self, logger, progress=None):
+        self.logger, self.progress = logger, progress
         self.seconds: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, stage: str):
         started = time.perf_counter()
+        if self.progress:
+            self.progress.start(stage)
         try:
             yield
         finally:
             self.seconds[stage] = round(time.perf_counter() - started, 2)
             self.logger.info("stage %s: %.2f s", stage, self.seconds[stage])
+            if self.progress:
+                self.progress.end(stage, self.seconds[stage])
 
 
 def new_run_id() -> str:

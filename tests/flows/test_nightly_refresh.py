@@ -246,6 +246,8 @@ def test_each_run_leaves_a_summary_a_table_per_district_and_links(first_run):
     with get_client(sync_client=True) as client:
         tables = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["districts"])))
         notes = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-refresh"])))
+        progress = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-progress"])))
+    assert progress and all(p.type == "progress" and float(p.data) == 100.0 for p in progress)  # each run's, at its end
     assert tables and all(t.type == "table" for t in tables)
     assert any("市南区" in {r["区(市)"] for r in json.loads(t.data)} for t in tables)
     [note] = [n for n in notes if summary["run_id"] in n.data]  # the first run's (later tests ran more)
