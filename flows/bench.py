@@ -8,7 +8,10 @@ Measures, each as a separate process (wall seconds and peak RSS of the largest p
       built again (warehouse/increments.py);
   (d) landing every inbox file as the refresh does (read, find the table, write its rows file),
       but in one process: ingestion's cost per core, against (a).
-Refreshes talk to a running Prefect server, as the nightly deployment does (`mulu serve`).
+Refreshes talk to a running Prefect server, as the nightly deployment does (`mulu serve`); one more
+full refresh runs as the README's cron line runs it, with a temporary server (b_temporary_server).
+BENCH_SCALE=province measures the 16-city sample (`mulu sample --scale province`, ≈6.5 M rows, with
+its reference folder); BENCH_REPEAT sets the rounds.
 Each is run --repeat times (default 3); the median round is reported with every round's seconds.
 Prints rows, seconds, peak RSS, the ratios b/a and c/b, ingestion throughput against decoding
 (the refresh's ingest stage, and (d)), and match accuracy against truth.
@@ -168,12 +171,13 @@ def start_prefect_server(home: Path, port: int, env: dict) -> subprocess.Popen:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", default="city", choices=["small", "city"])
+    parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "city"), choices=["small", "city", "province"])
     parser.add_argument("--port", type=int, default=4299)
-    parser.add_argument("--repeat", type=int, default=3, help="rounds; the median round is reported")
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 3)),
+                        help="rounds; the median round is reported")
     args = parser.parse_args(argv)
 
-    from flows.sample import SAMPLE_VERSION, generate_city
+    from flows.sample import SAMPLE_VERSION, generate_city, generate_province
     from flows.scoring import score, score_findings, score_sites
     from warehouse.landing_files import rows_dir
 
@@ -181,7 +185,10 @@ def main(argv=None) -> None:
     if not (sample / "truth.csv").exists():
         print(f"building the {args.scale} sample once (cached in {sample}) …", flush=True)
         started = time.perf_counter()
-        generate_city(sample, scale=args.scale)
+        if args.scale == "province":
+            generate_province(sample)
+        else:
+            generate_city(sample, scale=args.scale)
         print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
     inbox, warehouse, out = sample / "inbox", BENCH_DIR / f"{args.scale}.duckdb", BENCH_DIR / f"{args.scale}-out"
     shutil.rmtree(out, ignore_errors=True)
@@ -193,6 +200,8 @@ def main(argv=None) -> None:
     env["PREFECT_API_URL"] = f"http://127.0.0.1:{args.port}/api"
     mulu = str(Path(sys.executable).parent / "mulu")
     refresh = [mulu, "refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--out", str(out)]
+    if (sample / "reference").is_dir():  # the province's districts and towns
+        refresh += ["--reference", str(sample / "reference")]
     try:
         decodes, fulls, agains, lands, ingest_stages, ones = [], [], [], [], [], []
         for _ in range(args.repeat):  # each round: a fresh warehouse, a full refresh, then an unchanged one
@@ -208,6 +217,13 @@ def main(argv=None) -> None:
             lands.append(measure([sys.executable, "-c", LAND_SCRIPT, str(inbox)], env))
         decode, full, again, land, one = (_median(runs) for runs in (decodes, fulls, agains, lands, ones))
         measure(refresh, env)  # the district's file is back: the warehouse matches the truth file again
+        # As the README's cron line runs it: no server, so the refresh starts a temporary one.
+        alone = BENCH_DIR / f"{args.scale}-temporary-server"
+        shutil.rmtree(alone, ignore_errors=True)
+        without_server = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+        temporary = measure([*refresh[:3], str(inbox), "--warehouse", str(alone / "w.duckdb"), "--out",
+                             str(alone / "out"), *refresh[8:]], without_server)
+        shutil.rmtree(alone, ignore_errors=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -231,7 +247,10 @@ def main(argv=None) -> None:
         "b_stage_seconds_last_round": json.loads(last_round[0][1] or "{}"),
         "c_status": last_round[1][0],
         "e_stage_seconds_last_round": json.loads(last_round[2][1] or "{}"),
+        "b_temporary_server": {"seconds": round(temporary["seconds"], 2),
+                               "peak_rss_mib": round(temporary["peak_rss_mib"])},
         "b_over_a": round(full["seconds"] / decode["seconds"], 3),
+        "b_temporary_server_over_a": round(temporary["seconds"] / decode["seconds"], 3),
         "c_over_b": round(again["seconds"] / full["seconds"], 3),
         "e_over_b": round(one["seconds"] / full["seconds"], 3),
         # Throughput (rows per second) of ingestion as a share of plain decoding's, on the same files:

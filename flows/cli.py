@@ -19,7 +19,8 @@ COMMANDS = {
                 "mulu refresh --inbox data/inbox --warehouse data/mulu.duckdb --out data/out"),
     "demo": ("Make a sample city and refresh it (what `make demo` runs).",
              "mulu demo --scale small"),
-    "sample": ("Write a deterministic sample city: DIR/inbox/<区市>/... and DIR/truth.csv.",
+    "sample": ("Write a deterministic sample city (or province: --scale province, with DIR/reference/): "
+               "DIR/inbox/<区市>/... and DIR/truth.csv.",
                "mulu sample --scale small --out data/sample"),
     "review": ("Export the review queue as an xlsx for people, or import their decisions (mulu review import FILE).",
                "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三"),
@@ -77,7 +78,10 @@ def _parser() -> argparse.ArgumentParser:
                                   help="instead of --cron, run every SECONDS (tests, trials)")
     for name in ("demo", "sample"):
         p = parsers[name]
-        p.add_argument("--scale", choices=["small", "city"], default="small", help="small (tests) or city (~0.5M rows)")
+        scales = ["small", "city", "province"] if name == "sample" else ["small", "city"]
+        p.add_argument("--scale", choices=scales, default="small",
+                       help="small (tests), city (~0.4M rows)" + (" or province (16 cities, ~6.5M rows, with "
+                                                                   "DIR/reference/)" if name == "sample" else ""))
         p.add_argument("--seed", type=int, default=20200709, help="random seed (same seed, same files)")
     parsers["sample"].add_argument("--out", default=str(DATA / "sample"), help="folder to write into")
     check = parsers["check"]
@@ -233,8 +237,13 @@ def _version(summary: dict) -> str:
 
 
 def _sample(args) -> int:
-    from flows.sample import generate_city
+    from flows.sample import generate_city, generate_province
 
+    if args.scale == "province":
+        counts = generate_province(Path(args.out), seed=args.seed)
+        print(f"样例省份已写入 {args.out}：{counts}\n运行：mulu refresh --inbox {args.out}/inbox "
+              f"--reference {args.out}/reference")
+        return 0
     counts = generate_city(Path(args.out), scale=args.scale, seed=args.seed)
     print(f"样例数据已写入 {args.out}：{counts}")
     return 0

@@ -20,6 +20,7 @@ _TOWN_LEVEL_WORDS = re.compile(r"^(?:镇级|街道级|镇街级|乡级|镇街本
 _COMMUNITY_LEVEL_WORDS = re.compile(r"^(?:村级|社区级|村居级|村\(社区\)级?|村社区|新村\(社区\)|村居|村|社区|便民服务站|"
                                     r"村级事项|社区级事项|村居事项|村\(社区\)事项)$")
 _PUNCT = re.compile(r"[\s:：、,，]")
+_TOWN_LIKE = re.compile(r"(?:镇|乡|街道|办事处|地区|苏木)$")
 
 
 def _key(text: str) -> str:
@@ -102,9 +103,15 @@ def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, s
     towns, district = context.towns, context.district
     town_cell, community_cell, site_cell = town_cell.strip(), community_cell.strip(), site_cell.strip()
     candidates: list[tuple[str, SiteName]] = []  # (where, what it names), best evidence first
+    last_resort: list[tuple[str, SiteName]] = []
     if town_cell:
         parsed = parse_site(town_cell, towns, district)
-        candidates.append(("镇(街道)列", parsed if parsed.town else SiteName(town_cell, "", town_cell in towns)))
+        if parsed.town:
+            candidates.append(("镇(街道)列", parsed))
+        elif _TOWN_LIKE.search(_key(town_cell)):  # a town the list lacks: used, and reported
+            candidates.append(("镇(街道)列", SiteName(town_cell, "", town_cell in towns)))
+        else:  # no town at all (an address: 明府社区党群服务中心大厅): only when nothing else names one
+            last_resort.append(("镇(街道)列", SiteName(town_cell, "", False)))
     level = level_word(level_cell) if level_cell.strip() else ""
     for where, cell in (("村(社区)列", community_cell), ("服务站点列", site_cell), ("分节行", section)):
         if not cell:
@@ -119,7 +126,7 @@ def _one(town_cell: str, community_cell: str, site_cell: str, level_cell: str, s
         if parsed.town and not parsed.community:
             level = level or TOWN_LEVEL  # the town's own 便民服务中心
         candidates.append((where, parsed))
-    candidates += [("工作表名", context.sheet), ("文件名", context.path)]
+    candidates += [("工作表名", context.sheet), ("文件名", context.path), *last_resort]
     town = community = ""
     evidence = []
     for where, name in candidates:

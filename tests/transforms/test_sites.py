@@ -78,3 +78,15 @@ def test_nothing_names_the_town_then_it_stays_empty():
     sites = assign_sites([""], ["西关村"], [""], [""], [""], None, "崂山区/汇总.xlsx", "崂山区", TOWNS)
     assert sites.towns == [""] and sites.communities == ["西关村"]
     assert SiteName().town == ""
+
+
+def test_an_address_in_the_town_column_gives_way_to_the_town_the_file_names():
+    """Found by the province sample: 办理地点 read as the town column; a station's row holds its address."""
+    towns = ["惜福镇街道", "夏庄街道"]
+    sites = assign_sites(["惜福镇街道便民服务中心", "明府社区党群服务中心大厅"], ["", ""],
+                         ["惜福镇街道便民服务中心", "明府社区便民服务站"], ["", ""], ["", ""], None,
+                         "城阳区/惜福镇街道便民服务事项清单.csv", "城阳区", towns)
+    assert sites.towns == ["惜福镇街道", "惜福镇街道"] and sites.communities == ["", "明府社区"]
+    assert "文件名" in sites.evidence[1] and not sites.unknown_towns
+    alone = assign_sites(["明府社区党群服务中心大厅"], [""], [""], [""], [""], None, "城阳区/清单.csv", "城阳区", towns)
+    assert alone.towns == ["明府社区党群服务中心大厅"] and alone.unknown_towns  # nothing better: used, reported
