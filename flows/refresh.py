@@ -10,7 +10,6 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -18,7 +17,7 @@ from prefect.utilities.annotations import quote
 
 from expectations.data_docs import make_offline
 from expectations.runner import data_docs
-from flows import alerts, reading, steps
+from flows import alerts, reading, steps, validation
 from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.progress import Progress
@@ -46,29 +45,21 @@ def normalize_and_match(con, reference, districts: list[str] | None) -> tuple[in
 
 
 @task(cache_policy=NO_CACHE)
-def validate(con, scan, run_id, docs, districts: list[str] | None) -> pd.DataFrame:
-    """Findings of the run: the inbox's, and the rules' over the rebuilt districts (all when None);
-    the other districts' row and site findings are carried from the last build."""
-    parts = [steps.inbox_findings(con, scan), steps.validate_rows(con, docs, districts),
-             steps.validate_sites(con, docs, districts)]
-    if districts is not None:
-        parts.append(steps.carried_findings(con, districts))
-    parts = [part for part in parts if len(part)]
-    findings = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()).reindex(columns=steps.FINDING_COLUMNS)
-    steps.store_findings(con, run_id, findings)
-    return findings
+def validate(con, scan, run_id, docs, districts: list[str] | None) -> dict[str, int]:
+    """Store the run's findings: the inbox's, and the rules' over the rebuilt districts (all when
+    None); the other districts' row and site findings are carried from the last build."""
+    return validation.validate_run(con, scan, run_id, docs, districts)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, findings, run_id, out: Path, workers: int, rebuilt: list[str] | None) -> list[str]:
+def write_outputs(con, version, run_id, out: Path, workers: int, rebuilt: list[str] | None) -> list[str]:
     """The list's files (for a published version) and every district's report: a district not
     rebuilt keeps its report of the last run (its findings and figures are the same)."""
     paths = exports.write_catalog_files(con, version, out) if version else []
     summary = steps.district_summary(con, run_id)
     keep = [] if rebuilt is None else [d for d in summary["district"].dropna() if d not in rebuilt]
     with worker_pool(workers) as pool:
-        paths += exports.write_district_reports(findings, summary, out, run_id, pool,
-                                                con.sql("SELECT * FROM core.catalog_findings").df(), keep)
+        paths += exports.write_district_reports(con, run_id, summary, out, pool, keep)
     return [str(p) for p in paths]
 
 
@@ -160,7 +151,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
         docs_build = swap.new_build(options.out / DATA_DOCS_BUILDS, run_id)  # GX Data Docs of this run
         with timer("validate"):
             docs = data_docs(docs_build, f"mulu-{run_id}")
-            findings = validate(con, scan, run_id, docs, rebuild)
+            severities = validate(con, scan, run_id, docs, rebuild)
         with timer("publish"):
             candidate, reasons = steps.audit_candidate(con, options, docs)
             make_offline(docs_build)
@@ -168,7 +159,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),
                                  files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons,
                                  rebuilt=rebuild)
-            steps.count_outcomes(con, findings, summary)
+            steps.count_outcomes(con, severities, summary)
             month_stats.record_run_stats(con, run_id)  # the monthly report's figures of this run
             increments.store_signatures(con, run_id, signatures, rebuild)
             if reasons:
@@ -177,8 +168,8 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             else:
                 summary.version, summary.new_version = publish(con, run_id, candidate)
         with timer("files"):
-            summary.outputs = write_outputs(con, None if reasons else summary.version, findings, run_id,
-                                            options.out, options.workers, rebuild)
+            summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, options.out,
+                                            options.workers, rebuild)
         if not reasons:
             with timer("site"):
                 summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))

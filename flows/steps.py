@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.rules import CODE_HINT_RULES, ONLINE_SHARE, ROW_RULES, SITE_RULES, publish_rules
+from expectations.rules import ONLINE_SHARE, publish_rules
 from expectations.runner import DataDocs, run_rules
 from flows.inbox import InboxScan
 from transforms.fields import CONFORMANCE_ELEMENTS
@@ -23,8 +23,6 @@ from warehouse.publish import build_candidate, current_version
 from warehouse.reference import Reference
 
 PIPELINE_VERSION = "4"  # bump when a change must make every night's input count as new
-FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "rule", "severity",
-                   "message", "value", "standard_value", "hint", "catalog_code"]
 
 
 @dataclass
@@ -153,99 +151,14 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
     return len(catalog)
 
 
-def validate_rows(con, docs: DataDocs | None = None, districts: list[str] | None = None) -> pd.DataFrame:
-    """Row-level findings of every site item (GX suite 'site_items'), or of the items of `districts`
-    only, with provenance and values.
-
-    docs: the run's GX Data Docs (expectations.runner.data_docs), to add the validation to."""
-    frame = checks.validation_frame(con, districts)
-    if frame.empty:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
-    _, failures = run_rules(frame, "site_items", ROW_RULES, id_column="item_id", docs=docs,
-                            asset="core.site_items")
-    failures = failures.rename(columns={"row_id": "item_id"})
-    context = checks.finding_context(con, failures)
-    findings = failures.merge(context, on=["item_id", "field"], how="left")
-    # Where the row's item is known, a code finding's hint gives the catalog's code.
-    with_code = findings["rule"].isin(CODE_HINT_RULES) & findings["catalog_code"].notna()
-    findings.loc[with_code, "hint"] = "目录中该事项的编码为" + findings.loc[with_code, "catalog_code"].astype(str)
-    return findings.reindex(columns=FINDING_COLUMNS)
-
-
-def validate_sites(con, docs: DataDocs | None = None, districts: list[str] | None = None) -> pd.DataFrame:
-    """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site (of `districts`)."""
-    frame = checks.site_frame(con, ONLINE_SHARE)
-    if districts is not None:
-        frame = frame[frame["district"].isin(districts)].reset_index(drop=True)
-    if frame.empty:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
-    _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",
-                            docs=docs, asset="core.site_items_by_site")
-    sites = frame.loc[failures["row_id"].astype(int)].reset_index(drop=True)
-    place = sites["town"] + sites["community"].where(sites["community"] == "", " " + sites["community"])
-    value = (place + "：" + sites["online_items"].astype(str) + "/" + sites["application_items"].astype(str)
-             + "项网上可办（" + (sites["online_share"] * 100).round(1).astype(str) + "%，应≥"
-             + (sites["online_share_required"] * 100).round(0).astype(int).astype(str) + "%）")
-    findings = failures.drop(columns=["row_id"]).reset_index(drop=True).assign(
-        district=sites["district"], value=value)
-    return findings.reindex(columns=FINDING_COLUMNS)
-
-
-def carried_findings(con, districts: list[str]) -> pd.DataFrame:
-    """The row and site findings of the districts not rebuilt, as the last build found them (their
-    rows did not change, so neither did these). File-level findings are made again every run."""
-    rules = [rule.rule for rule in (*ROW_RULES, *SITE_RULES)]
-    previous = scalar(con, "SELECT run_id FROM audit.runs WHERE status IN ('published', 'blocked') "
-                           "ORDER BY started_at DESC LIMIT 1")
-    return con.execute(f"""
-        SELECT {", ".join(FINDING_COLUMNS)} FROM audit.findings
-        WHERE run_id = ? AND rule IN (SELECT unnest(?::VARCHAR[]))
-          AND district IS NOT NULL AND district NOT IN (SELECT unnest(?::VARCHAR[]))
-    """, [previous, rules, districts]).df()
-
-
-def count_outcomes(con, findings: pd.DataFrame, summary: RunSummary) -> None:
-    """Fill the summary's match and finding counts."""
+def count_outcomes(con, severities: dict[str, int], summary: RunSummary) -> None:
+    """Fill the summary's match and finding counts (severities: the run's findings per severity)."""
     [(matched, review)] = con.sql("""
         SELECT count(*) FILTER (WHERE match_method IN (SELECT unnest(?::VARCHAR[]))),
                count(*) FILTER (WHERE match_method IN ('review', 'none'))
         FROM core.site_items""", params=[list(ACCEPTED_METHODS)]).fetchall()
     summary.rows_matched, summary.rows_review = matched, review
-    summary.errors = int((findings["severity"] == "error").sum())
-    summary.warnings = int((findings["severity"] == "warning").sum())
-
-
-def inbox_findings(con, scan: InboxScan) -> pd.DataFrame:
-    """File-level findings: unreadable files, unknown folders, unsupported files."""
-    stored = con.sql("""
-        SELECT f.district, ff.source_file, ff.sheet, NULL::INTEGER AS row_number, ff.field, ff.rule,
-               ff.severity, ff.message,
-               CASE WHEN f.good_sha256 IS NOT NULL AND f.status = 'rejected'
-                    THEN '本文件未被采用，已保留该文件上次成功报送的数据' END AS hint
-        FROM landing.file_findings ff JOIN landing.files f USING (source_file)
-    """).df()
-    extra = [
-        {"district": folder, "source_file": example, "rule": "district.unknown", "severity": "warning",
-         "message": f"文件夹'{folder}'不是已知的区(市)名称", "hint": "请把文件放在以区(市)名称命名的文件夹中"}
-        for folder, example in scan.unknown_districts.items()
-    ] + [
-        {"district": path.split("/")[0] if "/" in path else None, "source_file": path, "rule": "file.unsupported",
-         "severity": "warning", "message": "不支持的文件类型，未读取", "hint": "请报送 .xlsx、.xls 或 .csv 文件"}
-        for path in scan.ignored
-    ] + [
-        {"district": district, "source_file": path, "rule": "file_duplicate", "severity": "warning",
-         "message": f"与'{original}'内容完全相同，未重复读取", "hint": "请删除重复的文件"}
-        for path, (district, original) in scan.duplicates.items()
-    ]
-    return pd.concat([stored, pd.DataFrame(extra)], ignore_index=True).reindex(columns=FINDING_COLUMNS)
-
-
-def store_findings(con, run_id: str, findings: pd.DataFrame) -> None:
-    frame = findings.reindex(columns=FINDING_COLUMNS).assign(run_id=run_id)
-    frame["row_number"] = frame["row_number"].astype("Int64")
-    con.register("run_findings", frame)
-    con.execute("INSERT INTO audit.findings BY NAME SELECT * FROM run_findings")
-    con.unregister("run_findings")
+    summary.errors, summary.warnings = severities.get("error", 0), severities.get("warning", 0)
 
 
 def audit_candidate(con, options: RefreshOptions, docs: DataDocs | None = None) -> tuple[pd.DataFrame, list[str]]:

@@ -121,7 +121,7 @@ JOIN n_code c ON c.raw = r.item_code
 
 CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
-SELECT (SELECT coalesce(max(item_id), 0) FROM core.site_items) + row_number() OVER () AS item_id,
+SELECT nextval('new_item_ids') AS item_id,  -- a sequence, not row_number() OVER (): that one gathers every row in one thread
        s.* EXCLUDE (code_key, code_issue),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence, mt.review_key,
        mt.runner_up_code, mt.runner_up_score, mt.candidates, mt.coded_item,
@@ -160,9 +160,12 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     seconds["match"] = time.perf_counter() - started
     started = time.perf_counter()
     con.execute(f"DELETE FROM core.site_items{chosen}")
+    first_id = con.sql("SELECT coalesce(max(item_id), 0) + 1 FROM core.site_items").fetchall()[0][0]
+    con.execute(f"CREATE OR REPLACE TEMP SEQUENCE new_item_ids START {int(first_id)}")
     con.execute(CORE_SQL)
     for name in (*lookups, "matches"):
         con.unregister(name)
     con.execute("DROP VIEW build_rows")
+    con.execute("DROP SEQUENCE new_item_ids")
     seconds["join"] = time.perf_counter() - started
     return {part: round(value, 2) for part, value in seconds.items()}

@@ -8,6 +8,7 @@ the last good files.
 import json
 import os
 import shutil
+from collections import deque
 from collections.abc import Collection
 from concurrent.futures import Executor
 from datetime import datetime
@@ -45,6 +46,7 @@ FINDING_LABELS = {
     "rule": "规则", "message": "问题说明", "value": "报送值", "standard_value": "目录值", "hint": "修改建议",
 }
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
+REPORTS_IN_FLIGHT = 4  # district reports handed to the writers and not yet written
 
 
 def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -177,33 +179,41 @@ def _link_previous(previous: Path, build: Path, stem: str) -> bool:
     return True
 
 
-def write_district_reports(findings: pd.DataFrame, summary: pd.DataFrame, out_dir: Path, run_id: str,
-                           executor: Executor | None = None, catalog_findings: pd.DataFrame | None = None,
-                           keep: Collection[str] = ()) -> list[Path]:
-    """Every district's report and the staff's (目录问题), written to a temporary folder and renamed
-    into place together.
+def district_findings(con: duckdb.DuckDBPyConnection, run_id: str, district: str | None) -> pd.DataFrame:
+    """One district's findings of a run (those of no district for None), as the reports take them."""
+    where = "district IS NULL" if district is None else "district = ?"
+    return con.execute(f"SELECT * EXCLUDE (run_id) FROM audit.findings WHERE run_id = ? AND {where}",
+                       [run_id] if district is None else [run_id, district]).df()
+
+
+def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,
+                           executor: Executor | None = None, keep: Collection[str] = ()) -> list[Path]:
+    """Every district's report of the run and the staff's (目录问题), written to a temporary folder
+    and renamed into place together.
 
     summary: one row per district, a 'district' column and metric columns named in Chinese.
-    executor: runs the per-district writes (a process pool writes them in parallel).
-    catalog_findings: core.catalog_findings; findings without a district go to the staff's report too.
+    executor: runs the per-district writes (a process pool writes them in parallel); a district's
+        findings are read from audit.findings as its turn comes, so a province's never sit in memory at once.
     keep: districts nothing changed for: their reports of the last run are linked, not written again.
     """
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     reports_dir = Path(out_dir) / "reports"
     tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
-    if catalog_findings is not None:
-        write_staff_report(tmp / STAFF_REPORT, catalog_findings, findings[findings["district"].isna()], _write_sheet)
-    by_district = dict(list(findings.groupby("district", sort=False)))
-    jobs = []
+    write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
+                       district_findings(con, run_id, None), _write_sheet)
+    pending: deque = deque()
     for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
         if district in keep and _link_previous(reports_dir, tmp, f"{district}_一次告知"):
             continue
-        part = by_district.get(district, findings.iloc[0:0])
-        args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), part, run_id)
-        jobs.append(executor.submit(write_district_report, *args) if executor else None)
+        args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), district_findings(con, run_id, district),
+                run_id)
         if executor is None:
             write_district_report(*args)
-    for job in filter(None, jobs):
+            continue
+        pending.append(executor.submit(write_district_report, *args))
+        while len(pending) > REPORTS_IN_FLIGHT:
+            pending.popleft().result()
+    for job in pending:
         job.result()
     swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
     return sorted(reports_dir.iterdir())

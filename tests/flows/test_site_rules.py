@@ -1,6 +1,6 @@
 """Site rules: the share of 依申请 items that are 网上可办, per site, against the seed's bar."""
 
-from flows.steps import validate_sites
+from flows.validation import validate_sites
 from warehouse.db import connect
 
 

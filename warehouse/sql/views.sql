@@ -9,7 +9,7 @@ CREATE OR REPLACE VIEW main.site_items AS SELECT * FROM core.site_items;
 
 -- Waiting for people: every pair still to review, and pairs without a candidate nobody answered yet.
 CREATE OR REPLACE VIEW main.review_queue AS
-SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY item_id) AS raw_name,
+SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY source_file, row_number) AS raw_name,
        any_value(basic_code) AS basic_code,
        any_value(match_method) AS match_method,
        max(match_score) AS best_score,
