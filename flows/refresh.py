@@ -174,7 +174,9 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             with timer("site"):
                 summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))
         with timer("snapshot"):  # what staff query while the next night runs (mulu query)
-            summary.outputs.append(str(snapshot.write_snapshot(con, options.out)))
+            published_items = None if reasons else exports.version_dir(options.out, summary.version) \
+                / exports.site_items_name(summary.version)
+            summary.outputs.append(str(snapshot.write_snapshot(con, options.out, published_items)))
         summary.districts = steps.district_table(con, run_id)
         return _finish(con, summary, timer)
     except BaseException as error:

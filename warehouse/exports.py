@@ -25,6 +25,7 @@ from warehouse.staff_report import STAFF_REPORT, write_staff_report
 from warehouse.sql_literal import path_literal
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
+SITE_ITEMS_BASENAME = "便民服务站点事项"  # every site's items of the version (published.site_items)
 # Column headers of the published list: the element labels, and a few words of its own.
 CATALOG_LABELS = {
     **{name: label(name) for name in ("site_level", "item_name", "item_type", "item_family", "department",
@@ -117,14 +118,31 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     con.execute(
         f"COPY (SELECT * FROM published.catalog_items WHERE version = {int(version)} "
         f"ORDER BY site_level DESC, catalog_code) TO {path_literal(tmp / f'{stem}.parquet')} (FORMAT parquet)")
-    con.execute(
-        f"COPY (SELECT * FROM published.site_items ORDER BY district, source_file, sheet, row_number) "
-        f"TO {path_literal(tmp / f'便民服务站点事项_v{version}.parquet')} (FORMAT parquet)")
-    final = out_dir / "versions" / f"v{version:04d}"
+    columns = ", ".join(con.sql("SELECT * FROM core.site_items").columns)  # as the snapshot's site_items
+    copy_unordered(con, f"SELECT {columns} FROM published.site_items", tmp / site_items_name(version))
+    final = version_dir(out_dir, version)
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
     return publish_latest(out_dir, final, version)
+
+
+def version_dir(out_dir: Path, version: int) -> Path:
+    return Path(out_dir) / "versions" / f"v{version:04d}"
+
+
+def site_items_name(version: int) -> str:
+    return f"{SITE_ITEMS_BASENAME}_v{version}.parquet"
+
+
+def copy_unordered(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+    """A query's rows to parquet in no particular order: without keeping the order DuckDB writes on
+    every core, three times faster for a province's site items (readers sort as they need)."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(f"COPY ({query}) TO {path_literal(path)} (FORMAT parquet)")
+    finally:
+        con.execute("RESET preserve_insertion_order")
 
 
 LATEST_DIR = ".latest"  # the current version's files under their plain names (a link, swapped whole)

@@ -51,9 +51,13 @@ def districts_to_rebuild(con: duckdb.DuckDBPyConnection, context: str, signature
 
 def store_signatures(con: duckdb.DuckDBPyConnection, run_id: str, signatures: dict[str, str],
                      rebuilt: list[str] | None) -> None:
-    """After a build: each district's inputs as built, and which districts this run rebuilt."""
+    """After a build: each district's inputs as built and the run that built its rows (this run for
+    the rebuilt ones), and which districts this run rebuilt."""
+    built = dict(con.sql("SELECT district, built_run FROM core.district_inputs").fetchall())
     con.execute("DELETE FROM core.district_inputs")
     if signatures:
-        con.executemany("INSERT INTO core.district_inputs VALUES (?, ?)", sorted(signatures.items()))
+        con.executemany("INSERT INTO core.district_inputs VALUES (?, ?, ?)",
+                        [(district, signature, run_id if rebuilt is ALL or district in rebuilt else built.get(district))
+                         for district, signature in sorted(signatures.items())])
     con.execute("UPDATE audit.runs SET rebuilt_districts = ? WHERE run_id = ?",
                 [None if rebuilt is ALL else json.dumps(rebuilt, ensure_ascii=False), run_id])

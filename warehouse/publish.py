@@ -116,5 +116,17 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, candidate: pd.DataFrame
 
 
 def _replace_site_items(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM published.site_items")
-    con.execute("INSERT INTO published.site_items BY NAME SELECT * FROM core.site_items")
+    """Make published.site_items the rows of core.site_items: only the districts whose build differs
+    from the published one are copied (a night that rebuilt one district copies one district)."""
+    changed = [row[0] for row in con.sql("""
+        SELECT coalesce(c.district, p.district) FROM core.district_inputs c FULL JOIN published.site_districts p
+        USING (district) WHERE c.built_run IS NULL OR c.built_run IS DISTINCT FROM p.built_run""").fetchall()]
+    known = "(SELECT district FROM core.district_inputs WHERE built_run IS NOT NULL)"
+    con.execute(f"DELETE FROM published.site_items WHERE district IN (SELECT unnest(?::VARCHAR[])) "
+                f"OR district IS NULL OR district NOT IN {known}", [changed])
+    con.execute(f"INSERT INTO published.site_items BY NAME SELECT * FROM core.site_items "
+                f"WHERE district IN (SELECT unnest(?::VARCHAR[])) OR district IS NULL OR district NOT IN {known}",
+                [changed])
+    con.execute("DELETE FROM published.site_districts")
+    con.execute("INSERT INTO published.site_districts SELECT district, built_run FROM core.district_inputs "
+                "WHERE built_run IS NOT NULL")

@@ -6,12 +6,15 @@ whole (warehouse/swap.py); `mulu query "SQL"` reads them with a DuckDB of its ow
 ever blocks the night and the night never blocks a reader.
 """
 
+import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from warehouse import swap
+from warehouse.exports import copy_unordered
 from warehouse.sql_literal import path_literal
 
 SNAPSHOT_DIR = "snapshot"
@@ -20,18 +23,34 @@ VIEWS = ("catalog", "catalog_versions", "catalog_changes", "findings", "catalog_
          "submissions", "site_items", "runs")
 
 
-def write_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Path:
-    """Every view in VIEWS as parquet, swapped in together; the snapshot folder."""
+def write_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, site_items: Path | None = None) -> Path:
+    """Every view in VIEWS as parquet, swapped in together; the snapshot folder.
+
+    site_items: a parquet file holding exactly core.site_items (the published version's, after a
+    run that published): linked, not written again (a province's is millions of rows)."""
     out_dir = Path(out_dir)
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     tmp = swap.new_build(out_dir / BUILDS_DIR, name)
     for view in VIEWS:
-        con.execute(f"COPY (SELECT * FROM main.{view}) TO {path_literal(tmp / f'{view}.parquet')} (FORMAT parquet)")
+        path = tmp / f"{view}.parquet"
+        if view == "site_items" and site_items is not None:
+            _link_or_copy(site_items, path)
+        elif view == "site_items":  # the largest view: written in no particular order, on every core
+            copy_unordered(con, "SELECT * FROM main.site_items", path)
+        else:
+            con.execute(f"COPY (SELECT * FROM main.{view}) TO {path_literal(path)} (FORMAT parquet)")
     (tmp / "README.txt").write_text(
         f"mulu 只读快照，生成于 {datetime.now():%Y-%m-%d %H:%M:%S}。用 mulu query \"SQL\" --out {out_dir} 查询；"
         "各文件即仓库中同名视图（见 README 的视图说明）。\n", encoding="utf-8")
     swap.publish_build(tmp, name, out_dir / SNAPSHOT_DIR)
     return out_dir / SNAPSHOT_DIR
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem
+        shutil.copyfile(source, target)
 
 
 def snapshot_connection(out_dir: Path) -> duckdb.DuckDBPyConnection:

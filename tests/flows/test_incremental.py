@@ -54,6 +54,8 @@ def test_the_incremental_night_ends_where_a_whole_rebuild_ends(two_months, whole
                if c != "item_id"]  # item ids differ: the other districts keep theirs
     items = f"SELECT {', '.join(columns)} FROM core.site_items ORDER BY ALL"
     assert _read(paths["warehouse"], items) == _read(str(base / "w.duckdb"), items)
+    published = items.replace("core.site_items", "published.site_items")  # copied district by district
+    assert _read(paths["warehouse"], published) == _read(str(base / "w.duckdb"), published)
     assert _read(paths["warehouse"], FINDINGS) == _read(str(base / "w.duckdb"), FINDINGS)
     digest = "SELECT content_sha256 FROM published.catalog_versions ORDER BY version DESC LIMIT 1"
     assert _read(paths["warehouse"], digest) == _read(str(base / "w.duckdb"), digest)
@@ -86,7 +88,7 @@ def test_a_changed_catalog_or_a_failed_night_builds_everything(tmp_path):
     from warehouse.increments import districts_to_rebuild
 
     con = db.connect(":memory:")
-    con.execute("INSERT INTO core.district_inputs VALUES ('市南区', 'a'), ('市北区', 'b')")
+    con.execute("INSERT INTO core.district_inputs (district, signature) VALUES ('市南区', 'a'), ('市北区', 'b')")
 
     def night(run_id, status, context):
         con.execute("INSERT INTO audit.runs (run_id, started_at, status, context_sha256) "

@@ -93,7 +93,7 @@ def test_published_files_open_in_real_readers(first_run):
     assert page.count("<svg") == 2
     docs = (out / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert all(suite in docs for suite in ("site_items", "sites", "publish_audit"))
-    assert "__none__" not in docs and "'asset_name': 'core.site_items'" in docs
+    assert "__none__" not in docs and "'asset_name': 'core.site_items (check profiles)'" in docs
     assert not any(external_assets(page.read_text(encoding="utf-8")) for page in (out / "data_docs").rglob("*.html"))
 
 

@@ -88,3 +88,30 @@ def test_publish_is_all_or_nothing():
         publish(con, "run2", broken.assign(catalog_code="000120009000"))
     assert con.sql("SELECT max(version) FROM catalog_versions").fetchall() == [(1,)]
     assert con.sql("SELECT count(*) FROM published.catalog_items").fetchall() == [(2,)]
+
+
+def test_only_districts_built_again_are_copied_to_the_published_site_items():
+    con = warehouse(ROWS)
+    con.execute("INSERT INTO core.district_inputs VALUES ('市南区', 's1', 'run1'), ('市北区', 's2', 'run1')")
+    publish(con, "run1", build_candidate(con))
+    published = "SELECT district, town, community, catalog_code FROM published.site_items ORDER BY ALL"
+    core = published.replace("published.", "core.")
+    assert con.sql(published).fetchall() == con.sql(core).fetchall()
+
+    # 市北区 built again by run2 (one row fewer); 市南区's rows are the same build, not copied again
+    con.execute("DELETE FROM core.site_items WHERE district = '市北区' AND community IS NOT NULL")
+    con.execute("UPDATE core.district_inputs SET built_run = 'run2' WHERE district = '市北区'")
+    con.execute("UPDATE published.site_items SET town = 'copied once' WHERE district = '市南区'")
+    publish(con, "run2", build_candidate(con))
+    assert con.sql("SELECT DISTINCT town FROM published.site_items WHERE district = '市南区'").fetchall() == \
+        [("copied once",)]
+    assert con.sql(published.replace("ORDER BY", "WHERE district = '市北区' ORDER BY")).fetchall() == \
+        con.sql(core.replace("ORDER BY", "WHERE district = '市北区' ORDER BY")).fetchall()
+    assert con.sql("SELECT * FROM published.site_districts ORDER BY 1").fetchall() == \
+        [("市北区", "run2"), ("市南区", "run1")]
+
+    # a district whose inputs are gone leaves the published rows too
+    con.execute("DELETE FROM core.site_items WHERE district = '市南区'")
+    con.execute("DELETE FROM core.district_inputs WHERE district = '市南区'")
+    publish(con, "run3", build_candidate(con))
+    assert con.sql("SELECT DISTINCT district FROM published.site_items").fetchall() == [("市北区",)]

@@ -184,3 +184,7 @@ CREATE TABLE IF NOT EXISTS audit.district_stats (
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS context_sha256 VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS rebuilt_districts VARCHAR;  -- JSON list
 CREATE TABLE IF NOT EXISTS core.district_inputs (district VARCHAR PRIMARY KEY, signature VARCHAR NOT NULL);
+-- The run that built each district's rows now in core.site_items, and the build of each district's
+-- rows in published.site_items: publishing copies only the districts whose builds differ.
+ALTER TABLE core.district_inputs ADD COLUMN IF NOT EXISTS built_run VARCHAR;
+CREATE TABLE IF NOT EXISTS published.site_districts (district VARCHAR PRIMARY KEY, built_run VARCHAR NOT NULL);
