@@ -92,10 +92,11 @@ class SiteWriter:
         self.sites: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         # item code -> district -> town -> communities ('' for the town's centre)
         self.offered_at: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-        for district, town, community, level, code in data.offers:
+        for district, town, community, level, codes in data.sites:
             place = community if level != TOWN_LEVEL else ""
-            self.sites[district][town][place].append(code)
-            self.offered_at[code][district][town].append(place)
+            self.sites[district][town][place].extend(codes)
+            for code in codes:
+                self.offered_at[code][district][town].append(place)
 
     def rows(self, codes, root: str) -> list[str]:
         """The rendered list rows of items, by name, each rendered once per page depth."""

@@ -18,7 +18,7 @@ class SiteData:
     published_at: str
     versions: pd.DataFrame  # version, published_at, item_count, added, removed, changed
     catalog: pd.DataFrame  # the version's list rows (site_level × catalog_code)
-    offers: list[tuple]  # (district, town, community or '', site_level, catalog_code)
+    sites: list[tuple]  # (district, town, community or '', site_level, [catalog_code, ...]) per site
     aliases: dict[str, str]  # catalog_code -> other names and codes people use
     changes: pd.DataFrame  # every version's changes, with before/after of the fields that changed
     before: dict  # (version, site_level, catalog_code) -> row of the version before
@@ -32,14 +32,16 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
                            "ORDER BY version", [version]).df()
     catalog = catalog_frame(con, version)
     methods = list(ACCEPTED_METHODS)
-    offers = con.execute(f"""
-        SELECT DISTINCT district, town, coalesce(community, '') AS community, site_level, catalog_code
+    # One row per site with its item codes: a province has millions of (site, item) pairs.
+    sites = con.execute(f"""
+        SELECT district, town, coalesce(community, '') AS community, site_level,
+               list(DISTINCT catalog_code ORDER BY catalog_code) AS codes
         FROM published.site_items
         WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
           AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
           AND (site_level, catalog_code) IN (SELECT (site_level, catalog_code) FROM published.catalog_items
                                              WHERE version = ?)
-        ORDER BY district, town, community, catalog_code""", [methods, version]).fetchall()
+        GROUP BY ALL ORDER BY district, town, community, site_level""", [methods, version]).fetchall()
     aliases = dict(con.execute("""
         SELECT catalog_code, string_agg(DISTINCT name, '、' ORDER BY name) FROM (
             SELECT catalog_code, alias AS name FROM core.aliases WHERE catalog_code IS NOT NULL
@@ -51,9 +53,9 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
         FROM published.catalog_changes c WHERE c.version <= ?
         ORDER BY c.version, c.change, c.site_level DESC, c.catalog_code""", [version]).df()
     before, after = _changed_rows(con, version, -1), _changed_rows(con, version, 0)
-    names = sorted({row[0] for row in offers}, key=lambda d: (district_order.get(d, "~"), d))
+    names = sorted({row[0] for row in sites}, key=lambda d: (district_order.get(d, "~"), d))
     return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
-                    catalog, offers, aliases, changes, before, after, names)
+                    catalog, sites, aliases, changes, before, after, names)
 
 
 def _changed_rows(con, version: int, offset: int) -> dict:

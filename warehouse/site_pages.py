@@ -6,6 +6,7 @@ is escaped here; nothing else writes HTML. warehouse/public_site.py gathers the 
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
@@ -17,11 +18,13 @@ def e(text) -> str:
     return "" if text is None else escape(str(text), quote=True)
 
 
+@lru_cache(maxsize=1 << 16)  # a province's pages link the same towns millions of times
 def href(root: str, path: str) -> str:
     """A relative link from a page `root` ('../' per level) to a site path, percent-encoded."""
     return e(root + quote(path))
 
 
+@lru_cache(maxsize=1 << 16)
 def file_part(name: str) -> str:
     """A name usable as one path segment: no separators, no leading dot, never 'index'."""
     text = "".join("_" if ch in '/\\:*?"<>|#%' or ord(ch) < 32 else ch for ch in str(name)).strip().lstrip(".")
@@ -236,7 +239,11 @@ def offered_html(by_district: list[tuple[str, list[tuple[str, bool, list[str]]]]
     bytes); the counts and the district links always stay."""
     if not by_district:
         return "<p>暂无站点开展该事项。</p>"
+    name_bytes = sum(len(name.encode()) + 3 for _, towns in by_district for *_, communities in towns
+                     for name in communities)
     for detail in ("communities", "towns", "districts"):
+        if detail == "communities" and name_bytes > budget:  # their names alone are too many: not rendered to see
+            continue
         text = _offered(by_district, root, detail)
         if len(text.encode()) <= budget:
             break
