@@ -10,6 +10,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -22,7 +23,9 @@ from flows.inbox import scan_inbox
 from flows.pools import worker_pool
 from flows.progress import Progress
 from flows.steps import RefreshOptions, RunSummary
-from warehouse import db, exports, increments, landing, landing_files, month_stats, public_site, snapshot, swap
+from warehouse import (
+    db, exports, increments, landing, landing_files, month_stats, public_site, retention, snapshot, swap,
+)
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
 from warehouse.publish import publish
@@ -52,14 +55,19 @@ def validate(con, scan, run_id, docs, districts: list[str] | None) -> dict[str, 
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, run_id, out: Path, workers: int, rebuilt: list[str] | None) -> list[str]:
-    """The list's files (for a published version) and every district's report: a district not
-    rebuilt keeps its report of the last run (its findings and figures are the same)."""
+def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, workers: int,
+                  rebuilt: list[str] | None) -> list[str]:
+    """The list's files (for a published version) and every district's report (summary: their
+    figures, steps.district_summary). A district keeps its report of the last run when it was not
+    rebuilt, or when its figures and findings are the same (the report would be too)."""
     paths = exports.write_catalog_files(con, version, out) if version else []
-    summary = steps.district_summary(con, run_id)
-    keep = [] if rebuilt is None else [d for d in summary["district"].dropna() if d not in rebuilt]
+    digests = exports.report_digests(con, run_id, summary)
+    last = dict(con.sql("SELECT district, digest FROM core.district_reports").fetchall())
+    keep = [d for d, digest in digests.items() if (rebuilt is not None and d not in rebuilt) or last.get(d) == digest]
     with worker_pool(workers) as pool:
         paths += exports.write_district_reports(con, run_id, summary, out, pool, keep)
+    con.execute("DELETE FROM core.district_reports")
+    con.executemany("INSERT INTO core.district_reports VALUES (?, ?)", sorted(digests.items()))
     return [str(p) for p in paths]
 
 
@@ -162,13 +170,15 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             steps.count_outcomes(con, severities, summary)
             month_stats.record_run_stats(con, run_id)  # the monthly report's figures of this run
             increments.store_signatures(con, run_id, signatures, rebuild)
+            retention.prune_findings(con)  # the findings of old runs no report reads any more
             if reasons:
                 summary.version = _current_version(con)
                 logger.warning("Publish audit failed; the last good version stays published: %s", "；".join(reasons))
             else:
                 summary.version, summary.new_version = publish(con, run_id, candidate)
         with timer("files"):
-            summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, options.out,
+            figures = steps.district_summary(con, run_id)
+            summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, figures, options.out,
                                             options.workers, rebuild)
         if not reasons:
             with timer("site"):
@@ -177,7 +187,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             published_items = None if reasons else exports.version_dir(options.out, summary.version) \
                 / exports.site_items_name(summary.version)
             summary.outputs.append(str(snapshot.write_snapshot(con, options.out, published_items)))
-        summary.districts = steps.district_table(con, run_id)
+        summary.districts = steps.district_table(con, figures)
         return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",

@@ -199,10 +199,9 @@ def district_summary(con, run_id: str) -> pd.DataFrame:
     return summary.merge(_quality_summary(con), on="district", how="left")
 
 
-def district_table(con, run_id: str) -> list[dict]:
+def district_table(con, summary: pd.DataFrame) -> list[dict]:
     """Per district, for the run's Prefect table artifact: rows, matched, review, errors, warnings and
-    网上可办率 (the share of its sites' 依申请 items that can be done online)."""
-    summary = district_summary(con, run_id)
+    网上可办率 (the share of its sites' 依申请 items that can be done online). summary: district_summary's."""
     sites = checks.site_frame(con, ONLINE_SHARE)
     online = (sites.groupby("district")[["online_items", "application_items"]].sum() if not sites.empty
               else pd.DataFrame(columns=["online_items", "application_items"]))

@@ -121,7 +121,7 @@ JOIN n_code c ON c.raw = r.item_code
 
 CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
-SELECT nextval('new_item_ids') AS item_id,  -- a sequence, not row_number() OVER (): that one gathers every row in one thread
+SELECT nextval('new_item_ids') AS item_id,  -- not row_number() OVER (): it gathers every row in one thread
        s.* EXCLUDE (code_key, code_issue),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence, mt.review_key,
        mt.runner_up_code, mt.runner_up_score, mt.candidates, mt.coded_item,
@@ -144,7 +144,10 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     so rebuilding a district alone gives the rows a whole rebuild would."""
     seconds, started = {}, time.perf_counter()
     chosen = "" if districts is None else f" WHERE district IN ({text_list(districts)})"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW build_rows AS SELECT * FROM landing.rows{chosen}")
+    # Some districts: their rows are read from the rows files once, not once per element (a
+    # province has thousands of files). All: a view, as a province's rows would not fit in memory.
+    kind = "VIEW" if districts is None else "TABLE"
+    con.execute(f"CREATE OR REPLACE TEMP {kind} build_rows AS SELECT * FROM landing.rows{chosen}")
     catalog = catalog_for_matching(con, reference)
     lookups = _lookups(con, reference, catalog)
     seconds["normalize"] = time.perf_counter() - started
@@ -165,7 +168,7 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     con.execute(CORE_SQL)
     for name in (*lookups, "matches"):
         con.unregister(name)
-    con.execute("DROP VIEW build_rows")
+    con.execute(f"DROP {kind} build_rows")
     con.execute("DROP SEQUENCE new_item_ids")
     seconds["join"] = time.perf_counter() - started
     return {part: round(value, 2) for part, value in seconds.items()}

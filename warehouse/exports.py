@@ -5,6 +5,7 @@ reader never sees half a file, a missing file or files of two versions, and a cr
 the last good files.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -212,6 +213,18 @@ def district_findings(con: duckdb.DuckDBPyConnection, run_id: str, district: str
     where = "district IS NULL" if district is None else "district = ?"
     return con.execute(f"SELECT * EXCLUDE (run_id) FROM audit.findings WHERE run_id = ? AND {where}",
                        [run_id] if district is None else [run_id, district]).df()
+
+
+def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame) -> dict[str, str]:
+    """district → a digest of what its report shows: its figures and its findings of the run (in any
+    order). Equal digests mean the last report can stay."""
+    columns = ", ".join(c for c in con.sql("SELECT * EXCLUDE (run_id) FROM audit.findings").columns)
+    findings = dict(con.execute(f"""
+        SELECT district, count(*)::VARCHAR || ':' || sum(hash({columns})::HUGEINT)::VARCHAR
+        FROM audit.findings WHERE run_id = ? AND district IS NOT NULL GROUP BY district""", [run_id]).fetchall())
+    return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"])], ensure_ascii=False,
+                                                       sort_keys=True, default=str).encode()).hexdigest()
+            for row in summary.dropna(subset=["district"]).to_dict("records")}
 
 
 def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,

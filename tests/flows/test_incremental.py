@@ -102,3 +102,18 @@ def test_a_changed_catalog_or_a_failed_night_builds_everything(tmp_path):
     assert districts_to_rebuild(con, "c1", {"市南区": "a", "市北区": "b"}) == []
     night("r333", "failed", "c1")
     assert districts_to_rebuild(con, "c1", {"市南区": "a", "市北区": "b"}) is None
+
+
+def test_a_forced_rebuild_with_the_same_findings_writes_no_report_again(whole_rebuild, tmp_path):
+    base, _ = whole_rebuild
+    copy = tmp_path / "copy"
+    shutil.copytree(base, copy, symlinks=True)
+    before = {p.name: p.stat().st_ino for p in (copy / "out" / "reports").iterdir()}
+    summary = nightly_refresh(inbox=str(copy / "inbox"), warehouse=str(copy / "w.duckdb"), out=str(copy / "out"),
+                              force=True)
+    assert summary["rebuilt"] is None  # every district built again …
+    after = {p.name: p.stat().st_ino for p in (copy / "out" / "reports").iterdir()}
+    district_reports = [name for name in before if name.endswith(("_一次告知.xlsx", "_一次告知.html"))]
+    assert len(district_reports) >= 18
+    # … but each found what it found before: its report is the same file, linked into the new folder
+    assert all(after[name] == before[name] for name in district_reports)

@@ -233,6 +233,18 @@ def test_staff_query_the_snapshot_while_the_warehouse_is_held(first_run, capsys)
     snapshot = Path(paths["out"]) / "snapshot"
     assert snapshot.is_symlink() and {p.stem for p in snapshot.glob("*.parquet")} >= {"catalog", "findings", "runs"}
     assert main(["query", "SELEC nonsense", "--out", paths["out"]]) == 2
+    # After a run that published, the snapshot's site items are the version's file, linked, not written
+    # again; after a blocked one (an earlier test may leave one), the warehouse's rows, written
+    [(status,)] = read_rows(paths["warehouse"], "SELECT status FROM runs WHERE status IN ('published', 'blocked') "
+                                                "ORDER BY started_at DESC LIMIT 1")
+    published = Path(paths["out"]) / "便民服务站点事项.parquet"
+    linked = (snapshot / "site_items.parquet").stat().st_ino == published.resolve().stat().st_ino
+    assert linked is (status == "published")
+    capsys.readouterr()
+    assert main(["query", "SELECT count(*) AS n, count(DISTINCT item_id) AS ids FROM site_items", "--out",
+                 paths["out"], "--csv"]) == 0
+    [(rows, ids)] = read_rows(paths["warehouse"], "SELECT count(*), count(DISTINCT item_id) FROM core.site_items")
+    assert capsys.readouterr().out.splitlines()[1] == f"{rows},{ids}"
 
 
 def test_each_run_leaves_a_summary_a_table_per_district_and_links(first_run):

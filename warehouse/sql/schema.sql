@@ -188,3 +188,6 @@ CREATE TABLE IF NOT EXISTS core.district_inputs (district VARCHAR PRIMARY KEY, s
 -- rows in published.site_items: publishing copies only the districts whose builds differ.
 ALTER TABLE core.district_inputs ADD COLUMN IF NOT EXISTS built_run VARCHAR;
 CREATE TABLE IF NOT EXISTS published.site_districts (district VARCHAR PRIMARY KEY, built_run VARCHAR NOT NULL);
+-- What each district's current 一次告知 report shows (a digest of its figures and findings): a run
+-- writes a district's report again only when it changed.
+CREATE TABLE IF NOT EXISTS core.district_reports (district VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL);
