@@ -65,8 +65,11 @@ def parse_site(value, towns: list[str], district: str = "") -> SiteName:
     text = _strip_service_words(text)
     town, known = _known_town(text, towns), True
     if town:
-        rest = text.removeprefix(town) if text.startswith(town) else text[len(_stem(town)):]
+        by_stem = not text.startswith(town)
+        rest = text[len(_stem(town)):] if by_stem else text.removeprefix(town)
         if rest in COMMUNITY_SUFFIXES:  # 新乡村 is a village, not the town 新乡镇
+            town, rest = "", text
+        elif by_stem and _one_character_name(rest):  # 北安路社区 is a community, not 北安街道's 路社区
             town, rest = "", text
     elif (m := _TOWN.match(text)) and (m[1] == text or text[len(m[1]):].endswith(COMMUNITY_SUFFIXES)):
         # 宁江市万寿镇: the town is 万寿镇 (a 区/县/市 name may stand before it)
@@ -95,6 +98,11 @@ def community_name(text: str) -> str:
         if text.endswith(long) and len(text) > len(long):
             return text.removesuffix(long) + short
     return text
+
+
+def _one_character_name(text: str) -> bool:
+    """路社区, 里村: one character before a community suffix, too short to be a name of its own."""
+    return any(text.endswith(suffix) and len(text) == len(suffix) + 1 for suffix in COMMUNITY_SUFFIXES)
 
 
 def _stem(town: str) -> str:
