@@ -15,6 +15,7 @@ from expectations.rules import ONLINE_SHARE, publish_rules
 from expectations.runner import DataDocs, run_rules
 from flows.inbox import InboxScan
 from transforms.fields import CONFORMANCE_ELEMENTS
+from transforms.ingest import READER_VERSION
 from transforms.matching import ACCEPTED_METHODS
 from warehouse import checks
 from warehouse.catalog_store import load_catalog, load_seed_aliases
@@ -93,7 +94,8 @@ def context_fingerprint(catalog_bytes: bytes, reference: Reference, con: duckdb.
     for name, path in sorted(reference.files.items()):
         digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
     decisions = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.review_decisions").fetchall()
-    digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION)).encode())
+    # READER_VERSION: files read again with new reading rules give their districts new rows
+    digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION, READER_VERSION)).encode())
     return digest.hexdigest()
 
 

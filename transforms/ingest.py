@@ -64,7 +64,7 @@ def sha256(data: bytes) -> str:
 
 
 # Bump when a change of reading (headers, columns, sites) must make every file count as unread.
-READER_VERSION = "3"
+READER_VERSION = "4"
 
 
 def reading_key(context: IngestContext) -> str:

@@ -117,3 +117,15 @@ def test_a_forced_rebuild_with_the_same_findings_writes_no_report_again(whole_re
     assert len(district_reports) >= 18
     # … but each found what it found before: its report is the same file, linked into the new folder
     assert all(after[name] == before[name] for name in district_reports)
+
+
+def test_new_reading_rules_build_every_district_again(monkeypatch):
+    from flows import steps
+    from warehouse import db
+    from warehouse.reference import load_reference
+
+    con = db.connect(":memory:")
+    options = steps.RefreshOptions(inbox=None, catalog=None, warehouse=None, out=None)
+    before = steps.context_fingerprint(b"catalog", load_reference(None), con, options)
+    monkeypatch.setattr(steps, "READER_VERSION", steps.READER_VERSION + "-next")
+    assert steps.context_fingerprint(b"catalog", load_reference(None), con, options) != before
