@@ -156,6 +156,14 @@ def copy_unordered(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> No
         con.execute("RESET preserve_insertion_order")
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to the same bytes; a copy where the two are on different filesystems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 LATEST_DIR = ".latest"  # the current version's files under their plain names (a link, swapped whole)
 
 
@@ -168,11 +176,7 @@ def publish_latest(out_dir: Path, version_dir: Path, version: int) -> list[Path]
     name = f"v{version:04d}-{datetime.now():%Y%m%dT%H%M%S%f}"
     tmp = swap.new_build(out_dir / ".latest-builds", name)
     for path in sorted(version_dir.iterdir()):
-        plain = tmp / path.name.replace(f"_v{version}", "")
-        try:
-            os.link(path, plain)  # the same bytes as versions/, without a copy
-        except OSError:
-            shutil.copyfile(path, plain)
+        link_or_copy(path, tmp / path.name.replace(f"_v{version}", ""))  # the same bytes as versions/
     swap.publish_build(tmp, name, out_dir / LATEST_DIR)
     latest = []
     for path in sorted((out_dir / LATEST_DIR).iterdir()):

@@ -6,15 +6,13 @@ whole (warehouse/swap.py); `mulu query "SQL"` reads them with a DuckDB of its ow
 ever blocks the night and the night never blocks a reader.
 """
 
-import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from warehouse import swap
-from warehouse.exports import copy_unordered
+from warehouse.exports import copy_unordered, link_or_copy
 from warehouse.sql_literal import path_literal
 
 SNAPSHOT_DIR = "snapshot"
@@ -34,7 +32,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, site_items: Pa
     for view in VIEWS:
         path = tmp / f"{view}.parquet"
         if view == "site_items" and site_items is not None:
-            _link_or_copy(site_items, path)
+            link_or_copy(site_items, path)
         elif view == "site_items":  # the largest view: written in no particular order, on every core
             copy_unordered(con, "SELECT * FROM main.site_items", path)
         else:
@@ -44,13 +42,6 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, site_items: Pa
         "各文件即仓库中同名视图（见 README 的视图说明）。\n", encoding="utf-8")
     swap.publish_build(tmp, name, out_dir / SNAPSHOT_DIR)
     return out_dir / SNAPSHOT_DIR
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another filesystem
-        shutil.copyfile(source, target)
 
 
 def snapshot_connection(out_dir: Path) -> duckdb.DuckDBPyConnection:
