@@ -1,4 +1,4 @@
-"""Worker processes for the CPU-bound parts of a run: reading files, writing reports."""
+"""Worker processes for the CPU-bound part of a run: reading files."""
 
 import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -17,7 +17,7 @@ class InlineExecutor(Executor):
 
 
 def worker_pool(workers: int) -> Executor:
-    """Processes for CPU-bound work (reading files, writing reports); inline for one worker."""
+    """Processes for CPU-bound work (reading files); inline for one worker."""
     if workers <= 1:
         return InlineExecutor()
     return process_pool(workers)

@@ -24,7 +24,7 @@ from flows.pools import worker_pool
 from flows.progress import Progress
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import (
-    db, exports, increments, landing, landing_files, month_stats, public_site, retention, snapshot, swap,
+    db, district_reports, exports, increments, landing, landing_files, month_stats, public_site, retention, snapshot, swap,
 )
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items
@@ -55,17 +55,15 @@ def validate(con, scan, run_id, docs, districts: list[str] | None) -> dict[str, 
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, workers: int,
-                  rebuilt: list[str] | None) -> list[str]:
+def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuilt: list[str] | None) -> list[str]:
     """The list's files (for a published version) and every district's report (summary: their
     figures, steps.district_summary). A district keeps its report of the last run when it was not
     rebuilt, or when its figures and findings are the same (the report would be too)."""
     paths = exports.write_catalog_files(con, version, out) if version else []
-    digests = exports.report_digests(con, run_id, summary)
+    digests = district_reports.report_digests(con, run_id, summary)
     last = dict(con.sql("SELECT district, digest FROM core.district_reports").fetchall())
     keep = [d for d, digest in digests.items() if (rebuilt is not None and d not in rebuilt) or last.get(d) == digest]
-    with worker_pool(workers) as pool:
-        paths += exports.write_district_reports(con, run_id, summary, out, pool, keep)
+    paths += district_reports.write_district_reports(con, run_id, summary, out, keep)
     con.execute("DELETE FROM core.district_reports")
     con.executemany("INSERT INTO core.district_reports VALUES (?, ?)", sorted(digests.items()))
     return [str(p) for p in paths]
@@ -179,7 +177,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
         with timer("files"):
             figures = steps.district_summary(con, run_id)
             summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, figures, options.out,
-                                            options.workers, rebuild)
+                                            rebuild)
         if not reasons:
             with timer("site"):
                 summary.outputs.append(write_public_site(con, summary.version, options.out, reference.district_codes))

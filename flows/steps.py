@@ -34,7 +34,7 @@ class RefreshOptions:
     out: Path
     max_shrink: float | None = 0.10  # None: --allow-shrink
     force: bool = False
-    workers: int = min(os.cpu_count() or 1, 4)  # processes reading files and writing reports
+    workers: int = min(os.cpu_count() or 1, 4)  # processes reading files
     reference: Path | None = None  # a reference folder (mulu init); None: the bundled seeds
     dask_address: str | None = None  # read files on this Dask cluster ('local': a LocalCluster); None: here
 

@@ -1,17 +1,13 @@
-"""Write the published 指导目录清单 and the district reports as files people open.
+"""Write the published 指导目录清单 as files people open (the district reports: warehouse/district_reports.py).
 
 Files go to a temporary folder first and are swapped in by one rename (warehouse/swap.py), so a
 reader never sees half a file, a missing file or files of two versions, and a crash never replaces
 the last good files.
 """
 
-import hashlib
 import json
 import os
 import shutil
-from collections import deque
-from collections.abc import Collection
-from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 
@@ -21,8 +17,6 @@ import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
 from warehouse import swap
-from warehouse.report_html import district_report_html
-from warehouse.staff_report import STAFF_REPORT, write_staff_report
 from warehouse.sql_literal import path_literal
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
@@ -43,12 +37,7 @@ CATALOG_LABELS = {
 }
 # Cells are data, never formulas or links: also spares xlsxwriter a regex search per string.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-FINDING_LABELS = {
-    "source_file": "文件", "sheet": "工作表", "row_number": "行号", "field": "字段", "severity": "级别",
-    "rule": "规则", "message": "问题说明", "value": "报送值", "standard_value": "目录值", "hint": "修改建议",
-}
-SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
-REPORTS_IN_FLIGHT = 4  # district reports handed to the writers and not yet written
+
 
 
 def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -185,80 +174,3 @@ def publish_latest(out_dir: Path, version_dir: Path, version: int) -> list[Path]
             swap.replace_link(target, pointer)
         latest.append(target)
     return latest
-
-
-def write_district_report(path: Path, district: str, summary: dict, findings: pd.DataFrame, run_id: str) -> None:
-    """One district's xlsx (a summary sheet and every finding grouped by file and row) and its
-    HTML page with charts, side by side (一次告知)."""
-    path.with_suffix(".html").write_text(district_report_html(district, summary, findings, run_id), encoding="utf-8")
-    part = findings.sort_values(["source_file", "sheet", "row_number", "field"], na_position="first")
-    part = part.assign(severity=part["severity"].map(SEVERITY_LABELS),
-                       field=part["field"].map(lambda f: label(f) if isinstance(f, str) else f))
-    workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
-    summary_frame = pd.DataFrame({"项目": ["区(市)", *summary], "数值": [district, *summary.values()]})
-    _write_sheet(workbook, "汇总", summary_frame, {"项目": 24, "数值": 30})
-    _write_sheet(workbook, "问题清单", part[list(FINDING_LABELS)].rename(columns=FINDING_LABELS),
-                 {"文件": 36, "问题说明": 50, "报送值": 30, "目录值": 30, "修改建议": 40})
-    workbook.close()
-
-
-def _link_previous(previous: Path, build: Path, stem: str) -> bool:
-    """Hard-link a district's xlsx and HTML of the published reports into the new build, if both exist."""
-    sources = [previous / f"{stem}.xlsx", previous / f"{stem}.html"]
-    if not all(source.is_file() for source in sources):
-        return False
-    for source in sources:
-        os.link(source.resolve(), build / source.name)
-    return True
-
-
-def district_findings(con: duckdb.DuckDBPyConnection, run_id: str, district: str | None) -> pd.DataFrame:
-    """One district's findings of a run (those of no district for None), as the reports take them."""
-    where = "district IS NULL" if district is None else "district = ?"
-    return con.execute(f"SELECT * EXCLUDE (run_id) FROM audit.findings WHERE run_id = ? AND {where}",
-                       [run_id] if district is None else [run_id, district]).df()
-
-
-def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame) -> dict[str, str]:
-    """district → a digest of what its report shows: its figures and its findings of the run (in any
-    order). Equal digests mean the last report can stay."""
-    columns = ", ".join(c for c in con.sql("SELECT * EXCLUDE (run_id) FROM audit.findings").columns)
-    findings = dict(con.execute(f"""
-        SELECT district, count(*)::VARCHAR || ':' || sum(hash({columns})::HUGEINT)::VARCHAR
-        FROM audit.findings WHERE run_id = ? AND district IS NOT NULL GROUP BY district""", [run_id]).fetchall())
-    return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"])], ensure_ascii=False,
-                                                       sort_keys=True, default=str).encode()).hexdigest()
-            for row in summary.dropna(subset=["district"]).to_dict("records")}
-
-
-def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,
-                           executor: Executor | None = None, keep: Collection[str] = ()) -> list[Path]:
-    """Every district's report of the run and the staff's (目录问题), written to a temporary folder
-    and renamed into place together.
-
-    summary: one row per district, a 'district' column and metric columns named in Chinese.
-    executor: runs the per-district writes (a process pool writes them in parallel); a district's
-        findings are read from audit.findings as its turn comes, so a province's never sit in memory at once.
-    keep: districts nothing changed for: their reports of the last run are linked, not written again.
-    """
-    name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    reports_dir = Path(out_dir) / "reports"
-    tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
-    write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
-                       district_findings(con, run_id, None), _write_sheet)
-    pending: deque = deque()
-    for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
-        if district in keep and _link_previous(reports_dir, tmp, f"{district}_一次告知"):
-            continue
-        args = (tmp / f"{district}_一次告知.xlsx", district, row.to_dict(), district_findings(con, run_id, district),
-                run_id)
-        if executor is None:
-            write_district_report(*args)
-            continue
-        pending.append(executor.submit(write_district_report, *args))
-        while len(pending) > REPORTS_IN_FLIGHT:
-            pending.popleft().result()
-    for job in pending:
-        job.result()
-    swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
-    return sorted(reports_dir.iterdir())

@@ -1,14 +1,14 @@
 """A district's 一次告知 report as one self-contained HTML page: summary, two charts, every finding.
 
 No scripts and nothing fetched: inline CSS and SVG bar charts, so the page opens from a shared
-folder or an e-mail attachment on any machine. Findings are grouped by file, then by row.
+folder or an e-mail attachment on any machine. Findings are grouped by file, then by row; their
+table rows come rendered (warehouse/district_reports.py).
 """
 
 from html import escape
 
 import pandas as pd
 
-from transforms.fields import label
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
@@ -54,13 +54,18 @@ def _table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def district_report_html(district: str, summary: dict, findings: pd.DataFrame, run_id: str) -> str:
-    """findings: the district's finding records (English columns, severity error/warning)."""
-    counts = (findings.assign(element=findings["field"].map(lambda f: label(f) if isinstance(f, str) else "文件"))
-              .groupby(["element", "severity"]).size().unstack(fill_value=0))
-    by_element = [(name, float(row.get("error", 0)), "#c00000") for name, row in counts.iterrows() if row.get("error", 0)]
-    by_element += [(f"{name}（提醒）", float(row.get("warning", 0)), "#f4b183")
-                   for name, row in counts.iterrows() if row.get("warning", 0)]
+FILE_TABLE_TITLES = ["工作表", "行号", "字段", "级别", "问题说明", "报送值", "目录值", "修改建议"]
+
+
+def district_report_html(district: str, summary: dict, counts: list[tuple[str, str, int]],
+                         files: list[tuple[str | None, int, str]], run_id: str) -> str:
+    """counts: findings per (element, severity error/warning); files: (source file or None for the
+    district's own findings, how many, their table rows rendered as <tr>…</tr>), in report order
+    (warehouse/district_reports.py renders them)."""
+    errors = {element: n for element, severity, n in counts if severity == "error"}
+    warnings = {element: n for element, severity, n in counts if severity == "warning"}
+    by_element = [(name, float(n), "#c00000") for name, n in errors.items()]
+    by_element += [(f"{name}（提醒）", float(n), "#f4b183") for name, n in warnings.items()]
     by_element.sort(key=lambda r: -r[1])
     # Shares sit near 100 %: the chart shows the part that differs from the catalog, where districts differ.
     differing = [(key.removesuffix("符合率"), round(100 - float(str(value).rstrip("%")), 1), "#2f5597")
@@ -77,19 +82,13 @@ def district_report_html(district: str, summary: dict, findings: pd.DataFrame, r
         "</div>",
         "<h2>问题清单（按文件、行号）</h2>",
     ]
-    if findings.empty:
+    if not files:
         sections.append("<p>未发现问题。</p>")
-    ordered = findings.sort_values(["source_file", "sheet", "row_number", "field"], na_position="first")
-    for source_file, part in ordered.groupby("source_file", sort=False, dropna=False):
+    head = "".join(f"<th>{title}</th>" for title in FILE_TABLE_TITLES)
+    for source_file, count, rows_html in files:
         name = source_file if isinstance(source_file, str) else "（全区）"
-        shown = pd.DataFrame({
-            "工作表": part["sheet"], "行号": part["row_number"].astype("Int64").astype(str).replace("<NA>", ""),
-            "字段": part["field"].map(lambda f: label(f) if isinstance(f, str) else ""),
-            "级别": part["severity"].map({"error": "错误", "warning": "提醒"}),
-            "问题说明": part["message"], "报送值": part["value"],
-            "目录值": part.get("standard_value", pd.Series(index=part.index, dtype=object)), "修改建议": part["hint"],
-        })
-        sections += [f'<div class="file">{escape(name)}（{len(part)} 条）</div>', _table(shown)]
+        sections += [f'<div class="file">{escape(name)}（{count} 条）</div>',
+                     f"<table><thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody></table>"]
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             f"<title>{escape(district)} 一次告知</title><style>{CSS}</style></head>"
             f"<body>{''.join(sections)}</body></html>")

@@ -1,12 +1,15 @@
-"""The district report page: built from finding records, opened in a real headless Chromium."""
+"""The district report page: built from finding records (rendered by DuckDB as the night does),
+opened in a real headless Chromium."""
 
 import os
 import shutil
 import subprocess
 
+import duckdb
 import pandas as pd
 import pytest
 
+from warehouse.district_reports import finding_counts, report_files
 from warehouse.report_html import bar_chart, district_report_html
 
 FINDINGS = pd.DataFrame([
@@ -23,13 +26,26 @@ FINDINGS = pd.DataFrame([
 SUMMARY = {"收到事项行数": 120, "错误数": 2, "提醒数": 1, "全市统一符合率": "98.5%", "事项类型符合率": "97.0%"}
 
 
+def page_of(findings: pd.DataFrame) -> str:
+    con = duckdb.connect()
+    con.register("findings_frame", findings)
+    con.execute("CREATE TABLE findings AS SELECT * REPLACE (row_number::INTEGER AS row_number) FROM findings_frame")
+    query = "SELECT * FROM findings WHERE district = ?"
+    files = report_files(con, query, ["市南区"])
+    return district_report_html("市南区", SUMMARY, finding_counts(con, query, ["市南区"]),
+                                [(f.source_file, f.count, f.html_rows) for f in files], "20261127T020000")
+
+
 def test_the_page_holds_summary_charts_and_every_finding_escaped():
-    page = district_report_html("市南区", SUMMARY, FINDINGS, "20261127T020000")
+    page = page_of(FINDINGS)
     assert page.count("<svg") == 2
     assert page.count("<tr>") == (1 + len(SUMMARY)) + (2 + 3)  # summary: header + rows; two files: headers + rows
     assert "市南区/坏文件.xlsx（1 条）" in page and "市南区/八大峡街道.xlsx（2 条）" in page
     assert "<script>" not in page and "收费&lt;script&gt;" in page
     assert "<th>报送值</th><th>目录值</th>" in page and "<td>不收费</td>" in page, "submitted and catalog side by side"
+    assert '<td class="error">错误</td>' in page and '<td class="warning">提醒</td>' in page
+    assert page.index("八大峡街道.xlsx（2 条）") < page.index("<td>7</td>") < page.index("<td>9</td>") \
+        < page.index("坏文件.xlsx（1 条）"), "files by name, and rows in order within each"
 
 
 def test_bar_chart_scales_to_the_largest_value():
@@ -48,7 +64,7 @@ def test_the_page_renders_in_headless_chromium(tmp_path):
             pytest.fail("MULU_REQUIRE_BROWSER is set but no Chromium is installed")
         pytest.skip("no Chromium here (CI installs it and sets MULU_REQUIRE_BROWSER)")
     page = tmp_path / "市南区_一次告知.html"
-    page.write_text(district_report_html("市南区", SUMMARY, FINDINGS, "20261127T020000"), encoding="utf-8")
+    page.write_text(page_of(FINDINGS), encoding="utf-8")
     flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"]
     dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert "市南区 便民服务事项报送问题一次告知" in dom.stdout

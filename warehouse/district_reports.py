@@ -1,0 +1,182 @@
+"""Every district's 一次告知 report of a run: an xlsx (汇总 and 问题清单, every finding grouped by
+file and row) and an HTML page with charts, side by side, plus the staff's own report.
+
+The findings are rendered in column form: DuckDB turns each finding into its xlsx row and its HTML
+table row (warehouse/xlsx_rows.py), a district at a time, so a province's 1.7 M findings never pass
+through Python cell by cell nor sit in memory at once.
+"""
+
+import hashlib
+import json
+import os
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from transforms.fields import label
+from warehouse import swap
+from warehouse.exports import _write_sheet
+from warehouse.report_html import district_report_html
+from warehouse.sql_literal import text_list
+from warehouse.staff_report import STAFF_REPORT, write_staff_report
+from warehouse.xlsx_rows import Sheet, row_xml, values_xml, write_workbook
+
+# 问题清单's columns: (finding column, title, width); the submitted value and the catalog's side by side.
+FINDING_COLUMNS = [
+    ("source_file", "文件", 36), ("sheet", "工作表", 16), ("row_number", "行号", 16), ("field_label", "字段", 16),
+    ("severity_label", "级别", 16), ("rule", "规则", 16), ("message", "问题说明", 50), ("value", "报送值", 30),
+    ("standard_value", "目录值", 30), ("hint", "修改建议", 40),
+]
+HTML_COLUMNS = ["sheet", "row_number", "field_label", "severity_label", "message", "value", "standard_value", "hint"]
+SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One source file's findings in a report (source_file None: the district's own, of no file)."""
+    source_file: str | None
+    count: int
+    xlsx_rows: str
+    html_rows: str
+
+SEVERITY_CSS = {"错误": "error", "提醒": "warning"}
+REPORT_THREADS = 2
+REPORT_ORDER = ("source_file NULLS FIRST, sheet NULLS FIRST, row_number NULLS FIRST, field NULLS FIRST, "
+                "rule, message, value NULLS FIRST")
+
+
+def _html_text(expression: str) -> str:
+    text = f"CAST({expression} AS VARCHAR)"
+    for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
+        text = f"replace({text}, chr({ord(raw)}), '{escaped}')"
+    return f"coalesce({text}, '')"
+
+
+def _html_row_sql() -> str:
+    cells = []
+    for column in HTML_COLUMNS:
+        if column == "severity_label":
+            css = " || ".join(f"CASE {column} WHEN '{word}' THEN ' class=\"{name}\"' ELSE '' END"
+                              for word, name in SEVERITY_CSS.items())
+            cells.append(f"'<td' || {css} || '>' || {_html_text(column)} || '</td>'")
+        else:
+            cells.append(f"'<td>' || {_html_text(column)} || '</td>'")
+    return "'<tr>' || " + " || ".join(cells) + " || '</tr>'"
+
+
+def _labels_sql(con: duckdb.DuckDBPyConnection, findings: str, parameters: list) -> str:
+    """A VALUES list of each field of these findings and its words in the reports."""
+    fields = [f for (f,) in con.execute(f"SELECT DISTINCT field FROM ({findings}) WHERE field IS NOT NULL",
+                                        parameters).fetchall()]
+    pairs = ", ".join(f"({text_list([f])}, {text_list([label(f)])})" for f in fields) or "(NULL, NULL)"
+    return f"(VALUES {pairs}) AS l(field, field_label)"
+
+
+def report_files(con: duckdb.DuckDBPyConnection, findings: str, parameters: list) -> list[ReportFile]:
+    """The findings of one report, by file (no file first), each file's findings rendered as xlsx
+    rows (numbered from row 2 across files) and as HTML table rows, in report order.
+    findings: a query of audit.findings rows (as `SELECT * FROM audit.findings WHERE …`)."""
+    labels = _labels_sql(con, findings, parameters)
+    severity = "CASE severity " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SEVERITY_LABELS.items()) + \
+        " ELSE severity END"
+    xlsx_row = row_xml([(column, column == "row_number") for column, _, _ in FINDING_COLUMNS])
+    rows = con.execute(f"""
+        WITH f AS (
+            SELECT f.*, coalesce(l.field_label, f.field) AS field_label, {severity} AS severity_label,
+                   row_number() OVER (ORDER BY {REPORT_ORDER}) + 1 AS _row
+            FROM ({findings}) f LEFT JOIN {labels} USING (field))
+        SELECT source_file, count(*), string_agg({xlsx_row}, '' ORDER BY _row),
+               string_agg({_html_row_sql()}, '' ORDER BY _row)
+        FROM f GROUP BY source_file ORDER BY source_file NULLS FIRST""", parameters).fetchall()
+    return [ReportFile(*row) for row in rows]
+
+
+def finding_counts(con: duckdb.DuckDBPyConnection, findings: str, parameters: list) -> list[tuple[str, str, int]]:
+    """(element in words, or 文件 for a finding of no field; severity; how many) of these findings."""
+    counts = con.execute(f"SELECT field, severity, count(*) FROM ({findings}) GROUP BY ALL", parameters).fetchall()
+    return sorted((label(field) if field else "文件", severity, n) for field, severity, n in counts)
+
+
+def write_district_report(path: Path, district: str, summary: dict, files: list[ReportFile],
+                          counts: list[tuple[str, str, int]], run_id: str) -> None:
+    """One district's xlsx and its HTML page, side by side (一次告知)."""
+    page = district_report_html(district, summary, counts, [(f.source_file, f.count, f.html_rows) for f in files],
+                                run_id)
+    path.with_suffix(".html").write_text(page, encoding="utf-8")
+    summary_rows = [["区(市)", district], *([k, v] for k, v in summary.items())]
+    write_workbook(path, [
+        Sheet("汇总", ["项目", "数值"], [24, 30], values_xml(summary_rows), len(summary_rows)),
+        Sheet("问题清单", [title for _, title, _ in FINDING_COLUMNS], [width for _, _, width in FINDING_COLUMNS],
+              "".join(f.xlsx_rows for f in files), sum(f.count for f in files)),
+    ])
+
+
+def _link_previous(previous: Path, build: Path, stem: str) -> bool:
+    """Hard-link a district's xlsx and HTML of the published reports into the new build, if both exist."""
+    sources = [previous / f"{stem}.xlsx", previous / f"{stem}.html"]
+    if not all(source.is_file() for source in sources):
+        return False
+    for source in sources:
+        os.link(source.resolve(), build / source.name)
+    return True
+
+
+def district_findings(con: duckdb.DuckDBPyConnection, run_id: str, district: str | None) -> pd.DataFrame:
+    """One district's findings of a run (those of no district for None), as a frame."""
+    where = "district IS NULL" if district is None else "district = ?"
+    return con.execute(f"SELECT * EXCLUDE (run_id) FROM audit.findings WHERE run_id = ? AND {where}",
+                       [run_id] if district is None else [run_id, district]).df()
+
+
+def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame) -> dict[str, str]:
+    """district → a digest of what its report shows: its figures and its findings of the run (in any
+    order). Equal digests mean the last report can stay."""
+    columns = ", ".join(c for c in con.sql("SELECT * EXCLUDE (run_id) FROM audit.findings").columns)
+    findings = dict(con.execute(f"""
+        SELECT district, count(*)::VARCHAR || ':' || sum(hash({columns})::HUGEINT)::VARCHAR
+        FROM audit.findings WHERE run_id = ? AND district IS NOT NULL GROUP BY district""", [run_id]).fetchall())
+    return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"])], ensure_ascii=False,
+                                                       sort_keys=True, default=str).encode()).hexdigest()
+            for row in summary.dropna(subset=["district"]).to_dict("records")}
+
+
+def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,
+                           keep: Collection[str] = ()) -> list[Path]:
+    """Every district's report of the run and the staff's (目录问题), written to a temporary folder
+    and renamed into place together.
+
+    summary: one row per district, a 'district' column and metric columns named in Chinese.
+    keep: districts nothing changed for: their reports of the last run are linked, not written again.
+    """
+    name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    reports_dir = Path(out_dir) / "reports"
+    tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
+    write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
+                       district_findings(con, run_id, None), _write_sheet)
+    to_write = []
+    for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
+        if not (district in keep and _link_previous(reports_dir, tmp, f"{district}_一次告知")):
+            to_write.append((district, row.to_dict()))
+    # DuckDB renders one district's rows while another's are compressed and written: both release
+    # the GIL. Each thread has its own cursor (a DuckDB connection is not shared between threads).
+    with ThreadPoolExecutor(REPORT_THREADS) as pool:
+        shares = [to_write[i::REPORT_THREADS] for i in range(REPORT_THREADS)]
+        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id) for share in shares]:
+            job.result()
+    swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
+    return sorted(reports_dir.iterdir())
+
+
+def _write_districts(cursor: duckdb.DuckDBPyConnection, folder: Path, districts: list[tuple[str, dict]],
+                     run_id: str) -> None:
+    findings = "SELECT * FROM audit.findings WHERE run_id = ? AND district = ?"
+    with cursor:
+        for district, figures in districts:
+            files = report_files(cursor, findings, [run_id, district])
+            counts = finding_counts(cursor, findings, [run_id, district])
+            write_district_report(folder / f"{district}_一次告知.xlsx", district, figures, files, counts, run_id)
