@@ -17,6 +17,7 @@ import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
 from warehouse import swap
+from warehouse.site_item_parts import write_site_items
 from warehouse.sql_literal import path_literal
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
@@ -118,9 +119,8 @@ def write_catalog_files(con: duckdb.DuckDBPyConnection, version: int, out_dir: P
     con.execute(
         f"COPY (SELECT * FROM published.catalog_items WHERE version = {int(version)} "
         f"ORDER BY site_level DESC, catalog_code) TO {path_literal(tmp / f'{stem}.parquet')} (FORMAT parquet)")
-    columns = ", ".join(con.sql("SELECT * FROM core.site_items").columns)  # as the snapshot's site_items
-    copy_unordered(con, f"SELECT {columns} FROM published.site_items", tmp / site_items_name(version))
     final = version_dir(out_dir, version)
+    write_site_items(con, tmp / site_items_name(version), _previous_site_items(out_dir, version))
     final.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
@@ -132,7 +132,17 @@ def version_dir(out_dir: Path, version: int) -> Path:
 
 
 def site_items_name(version: int) -> str:
-    return f"{SITE_ITEMS_BASENAME}_v{version}.parquet"
+    """The version's site items folder (warehouse/site_item_parts.py)."""
+    return f"{SITE_ITEMS_BASENAME}_v{version}"
+
+
+def _previous_site_items(out_dir: Path, version: int) -> Path | None:
+    """The site items folder of the latest version written (this one, written again, included)."""
+    for number in range(version, 0, -1):
+        folder = version_dir(out_dir, number) / site_items_name(number)
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def copy_unordered(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
@@ -143,14 +153,6 @@ def copy_unordered(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> No
         con.execute(f"COPY ({query}) TO {path_literal(path)} (FORMAT parquet)")
     finally:
         con.execute("RESET preserve_insertion_order")
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """A hard link to the same bytes; a copy where the two are on different filesystems."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 LATEST_DIR = ".latest"  # the current version's files under their plain names (a link, swapped whole)
@@ -165,7 +167,7 @@ def publish_latest(out_dir: Path, version_dir: Path, version: int) -> list[Path]
     name = f"v{version:04d}-{datetime.now():%Y%m%dT%H%M%S%f}"
     tmp = swap.new_build(out_dir / ".latest-builds", name)
     for path in sorted(version_dir.iterdir()):
-        link_or_copy(path, tmp / path.name.replace(f"_v{version}", ""))  # the same bytes as versions/
+        swap.link_tree(path, tmp / path.name.replace(f"_v{version}", ""))  # the same bytes as versions/
     swap.publish_build(tmp, name, out_dir / LATEST_DIR)
     latest = []
     for path in sorted((out_dir / LATEST_DIR).iterdir()):

@@ -1,4 +1,5 @@
-"""A read-only snapshot of the product's views beside the published files: OUT/snapshot/<view>.parquet.
+"""A read-only snapshot of the product's views beside the published files: OUT/snapshot/<view>.parquet
+(site_items: a folder of one part per district after a run that published, site_item_parts.py).
 
 Staff cannot open the warehouse while a refresh runs (DuckDB: one writer, no readers). After each
 run that publishes or is blocked, the views people query are written as parquet and swapped in
@@ -12,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from warehouse import swap
-from warehouse.exports import copy_unordered, link_or_copy
+from warehouse.exports import copy_unordered
+from warehouse.site_item_parts import parquet_files
 from warehouse.sql_literal import path_literal
 
 SNAPSHOT_DIR = "snapshot"
@@ -24,15 +26,15 @@ VIEWS = ("catalog", "catalog_versions", "catalog_changes", "findings", "catalog_
 def write_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, site_items: Path | None = None) -> Path:
     """Every view in VIEWS as parquet, swapped in together; the snapshot folder.
 
-    site_items: a parquet file holding exactly core.site_items (the published version's, after a
-    run that published): linked, not written again (a province's is millions of rows)."""
+    site_items: the published version's site items folder, holding exactly core.site_items after a
+    run that published: linked, not written again (a province's is millions of rows)."""
     out_dir = Path(out_dir)
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     tmp = swap.new_build(out_dir / BUILDS_DIR, name)
     for view in VIEWS:
         path = tmp / f"{view}.parquet"
-        if view == "site_items" and site_items is not None:
-            link_or_copy(site_items, path)
+        if view == "site_items" and site_items is not None and parquet_files(site_items):
+            swap.link_tree(site_items, tmp / view)
         elif view == "site_items":  # the largest view: written in no particular order, on every core
             copy_unordered(con, "SELECT * FROM main.site_items", path)
         else:
@@ -52,4 +54,6 @@ def snapshot_connection(out_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for path in sorted(folder.glob("*.parquet")):
         con.execute(f"CREATE VIEW {path.stem} AS SELECT * FROM read_parquet({path_literal(path)})")
+    for path in sorted(p for p in folder.iterdir() if p.is_dir() and parquet_files(p)):  # parts of a view
+        con.execute(f"CREATE VIEW {path.name} AS SELECT * FROM read_parquet({path_literal(path / '*' / '*.parquet')})")
     return con

@@ -47,3 +47,21 @@ def replace_link(link: Path, pointer: str) -> None:
         partial.unlink()
     os.symlink(pointer, partial)
     os.replace(partial, link)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to the same bytes; a copy where the two are on different filesystems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """A file, or a folder's files (recursively), hard-linked under target: a build sharing the bytes."""
+    if not source.is_dir():
+        link_or_copy(source, target)
+        return
+    target.mkdir()
+    for path in sorted(source.iterdir()):
+        link_tree(path, target / path.name)

@@ -33,7 +33,7 @@ def refresh(base: Path, *extra: str) -> subprocess.Popen:
 def published_set_is_whole(out: Path) -> None:
     """The four list files open, and all come from one build of one version; every report is there."""
     builds = {os.path.realpath(out / name).rsplit("/", 1)[0] for name in
-              (f"{LIST}.xlsx", f"{LIST}.csv", f"{LIST}.parquet", "便民服务站点事项.parquet")}
+              (f"{LIST}.xlsx", f"{LIST}.csv", f"{LIST}.parquet", "便民服务站点事项")}
     assert len(builds) == 1, builds
     workbook = openpyxl.load_workbook(out / f"{LIST}.xlsx", read_only=True)
     rows = sum(sheet.max_row - 1 for sheet in workbook.worksheets)

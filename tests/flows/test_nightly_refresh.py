@@ -237,9 +237,11 @@ def test_staff_query_the_snapshot_while_the_warehouse_is_held(first_run, capsys)
     # again; after a blocked one (an earlier test may leave one), the warehouse's rows, written
     [(status,)] = read_rows(paths["warehouse"], "SELECT status FROM runs WHERE status IN ('published', 'blocked') "
                                                 "ORDER BY started_at DESC LIMIT 1")
-    published = Path(paths["out"]) / "便民服务站点事项.parquet"
-    linked = (snapshot / "site_items.parquet").stat().st_ino == published.resolve().stat().st_ino
-    assert linked is (status == "published")
+    published = sorted((Path(paths["out"]) / "便民服务站点事项").resolve().glob("*/*.parquet"))
+    linked = sorted((snapshot / "site_items").glob("*/*.parquet"))
+    assert (len(published) == 10 and [p.stat().st_ino for p in linked] == [p.stat().st_ino for p in published]) \
+        is (status == "published")
+    assert (snapshot / "site_items.parquet").exists() is (status == "blocked")
     capsys.readouterr()
     assert main(["query", "SELECT count(*) AS n, count(DISTINCT item_id) AS ids FROM site_items", "--out",
                  paths["out"], "--csv"]) == 0
