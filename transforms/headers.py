@@ -7,6 +7,7 @@ compared after removing spaces, line breaks, brackets' contents like （必填�
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from transforms.codes import code_key, code_text
@@ -33,8 +34,13 @@ def build_synonym_index(pairs) -> dict[str, str]:
     return {header_key(synonym): field for field, synonym in pairs if header_key(synonym)}
 
 
+@lru_cache(maxsize=65536)  # a province's sheets repeat the same few thousand cell texts
+def _cached_header_key(text: str) -> str:
+    return header_key(text)
+
+
 def lookup_header(text: str, synonyms: dict[str, str]) -> str | None:
-    key = header_key(text)
+    key = _cached_header_key(text) if isinstance(text, str) else header_key(text)
     if not key:
         return None
     if key in synonyms:

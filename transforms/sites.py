@@ -8,6 +8,7 @@ one (沙子口 → 沙子口街道); a name not in the list is still used when i
 """
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from transforms.text import clean_text
@@ -105,6 +106,7 @@ def _one_character_name(text: str) -> bool:
     return any(text.endswith(suffix) and len(text) == len(suffix) + 1 for suffix in COMMUNITY_SUFFIXES)
 
 
+@lru_cache(maxsize=65536)  # called for every listed town on every site cell
 def _stem(town: str) -> str:
     for suffix in TOWN_SUFFIXES:
         if town.endswith(suffix) and len(town) > len(suffix) + 1:

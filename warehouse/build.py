@@ -17,10 +17,21 @@ from warehouse.reference import Reference
 from warehouse.sql_literal import text_list
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, *columns: str) -> list:
-    select = ", ".join(f"coalesce({c}, '')" for c in columns)
-    rows = con.sql(f"SELECT DISTINCT {select} FROM build_rows").fetchall()
-    return [r[0] for r in rows] if len(columns) == 1 else rows
+# The columns normalized value by value (and fee with fee_basis, as pairs).
+DISTINCT_COLUMNS = ["item_name", "item_code", "item_type", "site_level", "exercise_levels", "handling_type",
+                    "materials", "statutory_limit", "promised_limit", "online", "proxy", "legal_basis",
+                    "acceptance_conditions"]
+
+
+def _distinct_values(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """Each column's distinct values ('' for none) in one scan of the rows: a province's rows are
+    thousands of files, and a scan per column cost a second or two each."""
+    lists = ", ".join(f"list(DISTINCT coalesce({c}, ''))" for c in DISTINCT_COLUMNS)
+    row = con.sql(f"SELECT {lists}, list(DISTINCT (coalesce(fee, ''), coalesce(fee_basis, ''))) "
+                  "FROM build_rows").fetchall()[0]
+    values = {c: sorted(v or []) for c, v in zip(DISTINCT_COLUMNS, row)}
+    values["fee"] = sorted(tuple(pair.values()) if isinstance(pair, dict) else tuple(pair) for pair in row[-1] or [])
+    return values
 
 
 def catalog_for_matching(con: duckdb.DuckDBPyConnection, reference: Reference) -> pd.DataFrame:
@@ -50,23 +61,24 @@ def code_patterns(catalog: pd.DataFrame, reference: Reference):
 
 def _lookups(con, reference: Reference, catalog: pd.DataFrame) -> dict[str, pd.DataFrame]:
     vocab = reference.vocabulary
-    codes = codes_table(_distinct(con, "item_code"), code_patterns(catalog, reference))
+    distinct = _distinct_values(con)
+    codes = codes_table(distinct["item_code"], code_patterns(catalog, reference))
     codes["code_key"] = [code_key(t) for t in codes["code_text"]]
     return {
-        "n_name": names_table(_distinct(con, "item_name")),
+        "n_name": names_table(distinct["item_name"]),
         "n_code": codes,
-        "n_type": term_table(_distinct(con, "item_type"), vocab, "item_type"),
-        "n_site_level": term_table(_distinct(con, "site_level"), vocab, "site_level"),
-        "n_levels": levels_table(_distinct(con, "exercise_levels"), vocab),
-        "n_handling": term_table(_distinct(con, "handling_type"), vocab, "handling_type"),
-        "n_materials": materials_table(_distinct(con, "materials")),
-        "n_statutory": durations_table(_distinct(con, "statutory_limit")),
-        "n_promised": durations_table(_distinct(con, "promised_limit")),
-        "n_fee": fees_table(_distinct(con, "fee", "fee_basis")),
-        "n_online": flags_table(_distinct(con, "online")),
-        "n_proxy": flags_table(_distinct(con, "proxy")),
-        "n_legal_basis": texts_table(_distinct(con, "legal_basis")),
-        "n_conditions": texts_table(_distinct(con, "acceptance_conditions")),
+        "n_type": term_table(distinct["item_type"], vocab, "item_type"),
+        "n_site_level": term_table(distinct["site_level"], vocab, "site_level"),
+        "n_levels": levels_table(distinct["exercise_levels"], vocab),
+        "n_handling": term_table(distinct["handling_type"], vocab, "handling_type"),
+        "n_materials": materials_table(distinct["materials"]),
+        "n_statutory": durations_table(distinct["statutory_limit"]),
+        "n_promised": durations_table(distinct["promised_limit"]),
+        "n_fee": fees_table(distinct["fee"]),
+        "n_online": flags_table(distinct["online"]),
+        "n_proxy": flags_table(distinct["proxy"]),
+        "n_legal_basis": texts_table(distinct["legal_basis"]),
+        "n_conditions": texts_table(distinct["acceptance_conditions"]),
     }
 
 
