@@ -95,7 +95,7 @@ class SiteWriter:
         for district, town, community, level, codes in data.sites:
             place = community if level != TOWN_LEVEL else ""
             self.sites[district][town][place].extend(codes)
-            for code in codes:
+            for code in dict.fromkeys(codes):
                 self.offered_at[code][district][town].append(place)
 
     def rows(self, codes, root: str) -> list[str]:

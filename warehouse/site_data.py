@@ -32,10 +32,10 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
                            "ORDER BY version", [version]).df()
     catalog = catalog_frame(con, version)
     methods = list(ACCEPTED_METHODS)
-    # One row per site with its item codes: a province has millions of (site, item) pairs.
+    # One row per site with its item codes: a province has millions of (site, item) pairs. A code
+    # may repeat (an item sent twice for a site) and the order is DuckDB's: the pages sort and dedupe.
     sites = con.execute(f"""
-        SELECT district, town, coalesce(community, '') AS community, site_level,
-               list(DISTINCT catalog_code ORDER BY catalog_code) AS codes
+        SELECT district, town, coalesce(community, '') AS community, site_level, list(catalog_code) AS codes
         FROM published.site_items
         WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
           AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
