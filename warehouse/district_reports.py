@@ -20,7 +20,7 @@ import pandas as pd
 
 from transforms.fields import label
 from warehouse import swap
-from warehouse.exports import _write_sheet
+from warehouse.exports import write_sheet
 from warehouse.report_html import district_report_html
 from warehouse.sql_literal import text_list
 from warehouse.staff_report import STAFF_REPORT, write_staff_report
@@ -34,6 +34,10 @@ FINDING_COLUMNS = [
 ]
 HTML_COLUMNS = ["sheet", "row_number", "field_label", "severity_label", "message", "value", "standard_value", "hint"]
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
+SEVERITY_CSS = {"错误": "error", "提醒": "warning"}
+REPORT_THREADS = 2  # DuckDB renders one district while another's files are compressed and written
+REPORT_ORDER = ("source_file NULLS FIRST, sheet NULLS FIRST, row_number NULLS FIRST, field NULLS FIRST, "
+                "rule, message, value NULLS FIRST")
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,6 @@ class ReportFile:
     count: int
     xlsx_rows: str
     html_rows: str
-
-SEVERITY_CSS = {"错误": "error", "提醒": "warning"}
-REPORT_THREADS = 2
-REPORT_ORDER = ("source_file NULLS FIRST, sheet NULLS FIRST, row_number NULLS FIRST, field NULLS FIRST, "
-                "rule, message, value NULLS FIRST")
 
 
 def _html_text(expression: str) -> str:
@@ -157,7 +156,7 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
     reports_dir = Path(out_dir) / "reports"
     tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
     write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
-                       district_findings(con, run_id, None), _write_sheet)
+                       district_findings(con, run_id, None), write_sheet)
     to_write = []
     for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
         if not (district in keep and _link_previous(reports_dir, tmp, f"{district}_一次告知")):

@@ -50,7 +50,7 @@ def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return out.rename(columns=labels)
 
 
-def _write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
+def write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
     """A sheet with a frozen, filtered Chinese header; cells written a row at a time."""
     sheet = workbook.add_worksheet(name[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -100,7 +100,7 @@ def write_list_files(frame: pd.DataFrame, folder: Path, stem: str) -> list[Path]
     workbook = xlsxwriter.Workbook(folder / f"{stem}.xlsx", WORKBOOK_OPTIONS)
     widths = {"事项名称": 30, "设定依据": 40, "受理条件": 40, "申请材料": 40}
     for level in sorted(SITE_LEVELS, key=lambda lv: lv != TOWN_LEVEL):
-        _write_sheet(workbook, level, people[frame["site_level"] == level].drop(columns=["便民服务层级"]), widths)
+        write_sheet(workbook, level, people[frame["site_level"] == level].drop(columns=["便民服务层级"]), widths)
     workbook.close()
     people.to_csv(folder / f"{stem}.csv", index=False, encoding="utf-8-sig")
     return [folder / f"{stem}.xlsx", folder / f"{stem}.csv"]

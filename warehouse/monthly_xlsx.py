@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from warehouse.exports import WORKBOOK_OPTIONS, _write_sheet
+from warehouse.exports import WORKBOOK_OPTIONS, write_sheet
 from warehouse.monthly_report import MonthlyReport
 
 SHARE_COLUMNS = ("网上可办率", "应达到")
@@ -19,7 +19,7 @@ def _percent_columns(workbook, sheet, frame: pd.DataFrame) -> None:
 
 
 def _sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int] | None = None):
-    _write_sheet(workbook, name, frame, widths)
+    write_sheet(workbook, name, frame, widths)
     sheet = workbook.get_worksheet_by_name(name)
     _percent_columns(workbook, sheet, frame)
     return sheet

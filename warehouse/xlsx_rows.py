@@ -7,6 +7,8 @@ strings, one header style and one wrapped-text body style, a frozen header row a
 Cells are always text or numbers, never formulas or links (as the reports' WORKBOOK_OPTIONS).
 """
 
+import math
+import numbers
 import re
 import zipfile
 from dataclasses import dataclass
@@ -81,9 +83,12 @@ def _text(value) -> str:
 
 def _cell(column: int, row: int, value, style: int) -> str:
     ref = f"{column_letter(column)}{row}"
-    if value is None or value != value:  # None or NaN: no cell
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    missing = type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float) and math.isnan(value))
+    if value is None or missing:
+        return ""  # no cell
+    if isinstance(value, bool):
+        value = "是" if value else "否"  # as the other workbooks show booleans to people
+    elif isinstance(value, numbers.Real) and math.isfinite(value):
         return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
 

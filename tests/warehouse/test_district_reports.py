@@ -1,12 +1,13 @@
 """A district's 一次告知 xlsx, its rows rendered by DuckDB: opened with openpyxl and calamine."""
 
 import duckdb
+import numpy as np
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from warehouse.district_reports import finding_counts, report_files, write_district_report
-from warehouse.xlsx_rows import MAX_CELL_CHARS, column_letter
+from warehouse.xlsx_rows import MAX_CELL_CHARS, Sheet, column_letter, values_xml, write_workbook
 
 LONG = "长" * (MAX_CELL_CHARS + 100)
 FINDINGS = [  # district, source_file, sheet, row_number, field, rule, severity, message, value, standard_value, hint
@@ -70,3 +71,11 @@ def test_a_district_without_findings_has_an_empty_list(tmp_path):
     problems = openpyxl.load_workbook(path)["问题清单"]
     assert problems.max_row == 1 and problems.auto_filter.ref is None
     assert "未发现问题" in path.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def test_python_values_are_numbers_text_or_no_cell(tmp_path):
+    path = tmp_path / "values.xlsx"
+    rows = [["整数", np.int64(3)], ["小数", 1.5], ["缺失", float("nan")], ["无", None], ["是否", True], ["文本", "<&>"]]
+    write_workbook(path, [Sheet("汇总", ["项目", "数值"], [24, 30], values_xml(rows), len(rows))])
+    read = list(openpyxl.load_workbook(path)["汇总"].iter_rows(min_row=2, values_only=True))
+    assert read == [("整数", 3), ("小数", 1.5), ("缺失", None), ("无", None), ("是否", "是"), ("文本", "<&>")]
