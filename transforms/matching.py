@@ -64,8 +64,8 @@ def catalog_index(catalog: pd.DataFrame) -> CatalogIndex:
 
 
 def _name_rows(frame: pd.DataFrame):
-    columns = [frame[c].fillna("") if c != "name_guide" else frame[c].fillna(False) for c in NAME_COLUMNS]
-    return zip(*columns)
+    columns = [(frame[c].fillna("") if c != "name_guide" else frame[c].fillna(False)).tolist() for c in NAME_COLUMNS]
+    return zip(*columns)  # lists: iterating a pandas column yields its values far more slowly
 
 
 def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFrame,

@@ -12,6 +12,7 @@ notes. Here every group gets a kind:
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from transforms.names import name_key_of_text, normalize_name
 
@@ -45,17 +46,17 @@ class NameIdentity:
     core: str  # the name key without peeled groups
     groups: frozenset[Group]
 
-    @property
+    @cached_property  # asked for again and again while matching
     def meaningful(self) -> frozenset[Group]:
         """Groups that are part of the identity wherever they appear."""
         return frozenset(g for g in self.groups if g[0] not in NOISE_KINDS)
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Every group included: two names with the same key are written the same way."""
         return self.core + "".join(f"|{kind}:{text}" for kind, text in sorted(self.groups))
 
-    @property
+    @cached_property
     def flat(self) -> str:
         """Core and meaningful groups run together: 实验动物生产许可(变更) ≡ 实验动物生产许可变更."""
         return self.core + "".join(text for _, text in sorted(self.meaningful, key=lambda g: g[1]))
