@@ -12,6 +12,7 @@ A build goes to OUT/.site-builds/vNNNN-<time>; OUT/site is a symbolic link repla
 
 import json
 import shutil
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,11 +62,16 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     out_dir = Path(out_dir)
     name = f"v{version:04d}-{datetime.now():%Y%m%dT%H%M%S%f}"
     tmp = swap.new_build(out_dir / BUILDS_DIR, name)
+    # A province's site is 50 000 pages: the build before last is deleted while this one is written.
+    stale = threading.Thread(target=swap.remove_stale_builds, args=(out_dir / BUILDS_DIR, out_dir / SITE_DIR))
+    stale.start()
     try:
         pages = SiteWriter(gather(con, version, district_order or {}), tmp).write_all()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        stale.join()
     swap.publish_build(tmp, name, out_dir / SITE_DIR)
     return SiteResult(out_dir / SITE_DIR, version, pages)
 

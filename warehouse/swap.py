@@ -31,6 +31,16 @@ def publish_build(tmp: Path, name: str, link: Path) -> Path:
     return final
 
 
+def remove_stale_builds(builds: Path, link: Path) -> None:
+    """Remove the builds publishing the next one would remove: all but the one the link points at
+    (and folders in the making or moved aside). Run while the next build is written, so a large
+    folder's deletion overlaps the writing instead of following it."""
+    current = Path(os.readlink(link)).name if link.is_symlink() else None
+    for path in builds.iterdir() if builds.is_dir() else []:
+        if path.is_dir() and path.name != current and not path.name.startswith((".tmp-", "old-")):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _point(link: Path, build: Path) -> str | None:
     """Point the link at the build in one rename; the name of the build it pointed at before."""
     previous = Path(os.readlink(link)).name if link.is_symlink() else None
