@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 STAGE_WORDS = {
     "scan": "扫描收件箱", "catalog": "载入目录", "ingest": "读取文件", "normalize_match": "标准化与匹配",
-    "validate": "校验", "publish": "发布审核", "files": "写出清单与报告", "site": "公开网站", "snapshot": "只读快照",
+    "validate": "校验", "publish": "发布审核", "files": "写出清单与报告", "site": "公开网站",
+    "site_wait": "公开网站（与清单报告同时生成）", "snapshot": "只读快照",
 }
 STAGES = list(STAGE_WORDS)
 REDRAW_SECONDS = 0.2
