@@ -8,10 +8,7 @@ with `read_parquet('<folder>/*/*.parquet')`.
 """
 
 import json
-import os
-import shutil
 from pathlib import Path
-from urllib.parse import unquote
 
 import duckdb
 
@@ -35,19 +32,19 @@ def write_site_items(con: duckdb.DuckDBPyConnection, folder: Path, previous: Pat
     for district in kept:
         link_tree(previous / part_name(district), folder / part_name(district))
     columns = ", ".join(con.sql("SELECT * FROM core.site_items").columns)
-    written = f"district IS NULL OR district NOT IN ({text_list(kept)})" if kept else "true"
-    staging = folder / ".parts"
-    con.execute("SET preserve_insertion_order = false")  # every core writes, readers sort as they need
+    written = [d for (d,) in con.sql("SELECT DISTINCT district FROM published.site_items").fetchall()
+               if d not in kept]
+    con.execute("SET preserve_insertion_order = false")  # readers sort as they need
     try:
-        con.execute(f"""
-            COPY (SELECT {columns}, coalesce(district, '{NO_DISTRICT}') AS _part FROM published.site_items
-                  WHERE {written})
-            TO {path_literal(staging)} (FORMAT parquet, PARTITION_BY (_part))""")
+        # A COPY per district: one COPY partitioned by district was seven times slower (160 open files).
+        for district in sorted(written, key=lambda d: (d is None, d or "")):
+            where = "district IS NULL" if district is None else f"district = {text_list([district])}"
+            part = folder / part_name(district)
+            part.mkdir()
+            con.execute(f"COPY (SELECT {columns} FROM published.site_items WHERE {where}) "
+                        f"TO {path_literal(part / 'data_0.parquet')} (FORMAT parquet)")
     finally:
         con.execute("RESET preserve_insertion_order")
-    for part in sorted(staging.iterdir()) if staging.is_dir() else []:  # _part=<url-encoded name>
-        os.replace(part, folder / part_name(unquote(part.name.split("=", 1)[1])))
-    shutil.rmtree(staging, ignore_errors=True)
     (folder / BUILDS_FILE).write_text(json.dumps(builds, ensure_ascii=False, sort_keys=True, indent=1),
                                       encoding="utf-8")
 
