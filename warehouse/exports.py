@@ -175,4 +175,7 @@ def publish_latest(out_dir: Path, version_dir: Path, version: int) -> list[Path]
         if not (target.is_symlink() and os.readlink(target) == pointer):  # made once: a file from before is replaced
             swap.replace_link(target, pointer)
         latest.append(target)
+    for gone in out_dir.iterdir():  # a file an earlier mulu published that a version no longer has
+        if gone.is_symlink() and os.readlink(gone).startswith(f"{LATEST_DIR}/") and not gone.exists():
+            gone.unlink()
     return latest
