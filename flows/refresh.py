@@ -27,7 +27,8 @@ from flows.pools import worker_pool
 from flows.progress import Progress
 from flows.steps import RefreshOptions, RunSummary
 from warehouse import (
-    db, district_reports, exports, increments, landing, landing_files, month_stats, public_site, retention, snapshot, swap,
+    db, district_reports, exports, increments, landing, landing_files, month_stats, public_site, retention,
+    snapshot, swap,
 )
 from transforms.ingest import reading_key
 from warehouse.build import build_site_items

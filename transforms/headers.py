@@ -7,8 +7,8 @@ compared after removing spaces, line breaks, brackets' contents like （必填�
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from transforms.codes import code_key, code_text
 from transforms.column_content import ContentKnowledge, is_catalog_name, sample

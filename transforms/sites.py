@@ -8,8 +8,8 @@ one (沙子口 → 沙子口街道); a name not in the list is still used when i
 """
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.text import clean_text
 

@@ -30,7 +30,7 @@ def _distinct_values(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     row = con.sql(f"SELECT {lists}, list(DISTINCT (coalesce(fee, ''), coalesce(fee_basis, ''))) "
                   "FROM build_rows").fetchall()[0]
     values = {c: sorted(v or []) for c, v in zip(DISTINCT_COLUMNS, row)}
-    values["fee"] = sorted(tuple(pair.values()) if isinstance(pair, dict) else tuple(pair) for pair in row[-1] or [])
+    values["fee"] = sorted(tuple(pair) for pair in row[-1] or [])  # (fee, fee_basis)
     return values
 
 
