@@ -40,7 +40,6 @@ CATALOG_LABELS = {
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-
 def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Booleans as 是/否, columns in Chinese."""
     out = frame.copy()
