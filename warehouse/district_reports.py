@@ -8,7 +8,6 @@ through Python cell by cell nor sit in memory at once.
 
 import hashlib
 import json
-import os
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -121,7 +120,7 @@ def _link_previous(previous: Path, build: Path, stem: str) -> bool:
     if not all(source.is_file() for source in sources):
         return False
     for source in sources:
-        os.link(source.resolve(), build / source.name)
+        swap.link_or_copy(source.resolve(), build / source.name)
     return True
 
 
