@@ -188,7 +188,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
                                  files_skipped=len(scan.files) - len(to_read), rows_total=rows, reasons=reasons,
                                  rebuilt=rebuild)
             steps.count_outcomes(con, severities, summary)
-            month_stats.record_run_stats(con, run_id)  # the monthly report's figures of this run
+            month_stats.record_run_stats(con, run_id, rebuild)  # the monthly report's figures of this run
             increments.store_signatures(con, run_id, signatures, rebuild)
             retention.prune_findings(con)  # the findings of old runs no report reads any more
             if reasons:
@@ -212,7 +212,7 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             published_items = None if reasons else exports.version_dir(options.out, summary.version) \
                 / exports.site_items_name(summary.version)
             summary.outputs.append(str(snapshot.write_snapshot(con, options.out, published_items)))
-        summary.districts = steps.district_table(con, figures)
+        summary.districts = steps.district_table(con, run_id, figures)
         return _finish(con, summary, timer)
     except BaseException as error:
         con.execute("UPDATE audit.runs SET status = 'failed', finished_at = ?, reasons = ? WHERE run_id = ?",

@@ -50,9 +50,7 @@ def validate_rows(con: duckdb.DuckDBPyConnection, run_id: str, docs: DataDocs | 
 def validate_sites(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None,
                    districts: list[str] | None = None) -> pd.DataFrame:
     """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site (of `districts`)."""
-    frame = checks.site_frame(con, ONLINE_SHARE)
-    if districts is not None:
-        frame = frame[frame["district"].isin(districts)].reset_index(drop=True)
+    frame = checks.site_frame(con, ONLINE_SHARE, districts)
     if frame.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",

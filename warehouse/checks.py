@@ -58,14 +58,16 @@ def conformance_columns() -> str:
     return ",\n           ".join(columns)
 
 
-def conformance_sql() -> str:
-    """Per district and element: rows compared and the share that conform (for the reports)."""
+def conformance_sql(districts: list[str] | None = None) -> str:
+    """Per district and element: rows compared and the share that conform (for the reports); of
+    `districts` only when given."""
     shares = ",\n           ".join(
         f"avg({name}_conforms::INTEGER) AS {name}_share" for name in CONFORMANCE)
     return f"""
     WITH checks AS (
         SELECT s.district, {conformance_columns()}
-        FROM core.site_items s JOIN core.catalog_items c USING (catalog_code))
+        FROM core.site_items s JOIN core.catalog_items c USING (catalog_code)
+        {"" if districts is None else f"WHERE s.district IN ({text_list(districts)})"})
     SELECT district, {shares},
            avg(({' + '.join(f'coalesce({n}_conforms::INTEGER, 0)' for n in CONFORMANCE)})
                / nullif({' + '.join(f'({n}_conforms IS NOT NULL)::INTEGER' for n in CONFORMANCE)}, 0)) AS overall_share
@@ -207,8 +209,9 @@ def insert_row_findings(con: duckdb.DuckDBPyConnection, run_id: str, failures: p
 NOT_ON_APPLICATION_TYPES = ("02", "03", "04", "06")
 
 
-def site_frame_sql(online_share: dict[str, float]) -> str:
+def site_frame_sql(online_share: dict[str, float], districts: list[str] | None = None) -> str:
     """One row per site: its 依申请 items, how many are 网上可办, and whether the share meets the bar.
+    Of `districts` only when given.
 
     An item's 网上可办 is what the site wrote, or the catalog's when the site left it blank.
     """
@@ -220,6 +223,7 @@ def site_frame_sql(online_share: dict[str, float]) -> str:
                coalesce(s.is_online, c.is_online) AS online
         FROM core.site_items s JOIN core.catalog_items c USING (catalog_code)
         WHERE coalesce(c.item_type_code, '') NOT IN ({excluded})
+          {"" if districts is None else f"AND s.district IN ({text_list(districts)})"}
     ), sites AS (
         SELECT district, town, community, site_level, count(*) AS application_items,
                count(*) FILTER (WHERE online) AS online_items
@@ -233,5 +237,6 @@ def site_frame_sql(online_share: dict[str, float]) -> str:
     """
 
 
-def site_frame(con: duckdb.DuckDBPyConnection, online_share: dict[str, float]) -> pd.DataFrame:
-    return con.sql(site_frame_sql(online_share)).df()
+def site_frame(con: duckdb.DuckDBPyConnection, online_share: dict[str, float],
+               districts: list[str] | None = None) -> pd.DataFrame:
+    return con.sql(site_frame_sql(online_share, districts)).df()

@@ -22,10 +22,11 @@ from urllib.parse import quote
 import duckdb
 import pandas as pd
 
-from transforms.fields import COMMUNITY_LEVEL, SITE_LEVELS, TOWN_LEVEL
+from transforms.fields import SITE_LEVELS, TOWN_LEVEL
 from warehouse import site_pages as P
 from warehouse import swap
 from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
+from warehouse.site_stations import write_sites
 from warehouse.site_data import (
     AUDIENCE_CODES, SiteData, extras_of, gather, guide_extras_of, level_sorted, split_values, text_of,
 )
@@ -35,7 +36,6 @@ BUILDS_DIR = ".site-builds"
 ASSETS = Path(__file__).with_name("site_assets")
 PAGE_ITEMS = 200  # items per list page
 OFFERED_BUDGET = 80_000  # bytes one guide page may spend on the sites offering the item
-OVERVIEW_TOWNS = 400  # sites/index.html names every town up to this many, else only the districts
 CHANGES_PER_PAGE = 300
 MISSING = "（目录未载明）"
 # Short elements in the guide's 基本信息 table, long ones as sections, in the order portals use.
@@ -66,7 +66,7 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     stale = threading.Thread(target=swap.remove_stale_builds, args=(out_dir / BUILDS_DIR, out_dir / SITE_DIR))
     stale.start()
     try:
-        pages = SiteWriter(gather(con, version, district_order or {}), tmp).write_all()
+        pages = SiteWriter(gather(con, version, district_order or {}), tmp, _current_build(out_dir)).write_all()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -76,12 +76,19 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     return SiteResult(out_dir / SITE_DIR, version, pages)
 
 
+def _current_build(out_dir: Path) -> Path | None:
+    """The build OUT/site points at: the district pages nothing changed for are linked from it."""
+    link = out_dir / SITE_DIR
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
 # ---- writing the pages ---------------------------------------------------------------------------------
 
 class SiteWriter:
-    def __init__(self, data: SiteData, folder: Path):
+    def __init__(self, data: SiteData, folder: Path, previous: Path | None = None):
         self.data = data
         self.folder = folder
+        self.previous = previous  # the site's last build
         self.pages = 0
         self.downloads = [("目录清单 Excel", f"data/{CATALOG_BASENAME}.xlsx"), ("CSV", f"data/{CATALOG_BASENAME}.csv"),
                           ("JSON", "data/items.json")]
@@ -152,7 +159,7 @@ class SiteWriter:
         self.write("search.html", P.search_page("", self.footer))
         self.write_lists()
         self.write_guides()
-        self.write_sites()
+        write_sites(self, self.previous)
         self.write_changes()
         return self.pages
 
@@ -305,57 +312,6 @@ class SiteWriter:
             else:
                 fields.append((CATALOG_LABELS.get(column, column), text_of(old[column]), text_of(new[column])))
         return fields
-
-    # -- sites
-
-    def write_sites(self) -> None:
-        root3 = "../../../"
-        overview = []
-        for district in self.data.districts:
-            rows = []
-            for town, places in sorted(self.sites[district].items()):
-                centre = places.get("", [])
-                crumbs = [("首页", "index.html"), ("服务站点", "sites/index.html"), (district, P.district_path(district))]
-                station_links, station_items = [], 0
-                for community, codes in sorted((p, c) for p, c in places.items() if p):
-                    title = f"{community}便民服务站"
-                    body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} {P.e(town)} · "
-                            f"{P.e(COMMUNITY_LEVEL)} · 可办事项 {len(set(codes))} 项</p>"
-                            + P.items_table(self.rows(codes, root3), title))
-                    self.write(P.community_path(district, town, community), P.layout(
-                        title, body, root3, self.footer, crumbs + [(town, P.town_path(district, town)), (community, None)]))
-                    station_links.append(f'<li><a href="{P.href(root3, P.community_path(district, town, community))}">'
-                                         f'{P.e(community)}</a><span class="count">{len(set(codes))} 项</span></li>')
-                    station_items += len(set(codes))
-                title = f"{town}便民服务中心"
-                body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} · 中心可办事项 {len(set(centre))} 项 · "
-                        f"村(社区)便民服务站 {len(station_links)} 个</p>"
-                        + (f'<section><h2>村(社区)便民服务站</h2><ul class="facet">{"".join(station_links)}</ul></section>'
-                           if station_links else "")
-                        + "<section><h2>便民服务中心可办事项</h2>"
-                        + (P.items_table(self.rows(centre, root3), title) if centre else "<p>暂无。</p>")
-                        + "</section>")
-                self.write(P.town_path(district, town), P.layout(title, body, root3, self.footer, crumbs + [(town, None)]))
-                rows.append((town, len(set(centre)), len(station_links), station_items))
-            table = "".join(
-                f'<tr><td><a href="{P.href("../../", P.town_path(district, t))}">{P.e(t)}</a></td><td>{c}</td>'
-                f"<td>{s}</td><td>{n}</td></tr>" for t, c, s, n in rows)
-            body = (f"<h1>{P.e(district)}</h1><p class='meta'>镇(街道) {len(rows)} 个 · 村(社区)便民服务站 "
-                    f"{sum(r[2] for r in rows)} 个</p><div class='table-wrap'><table><thead><tr>"
-                    "<th scope='col'>镇(街道)</th><th scope='col'>中心可办事项</th><th scope='col'>村(社区)便民服务站</th>"
-                    f"<th scope='col'>各站可办事项合计</th></tr></thead><tbody>{table}</tbody></table></div>")
-            self.write(P.district_path(district), P.layout(district, body, "../../", self.footer, [
-                ("首页", "index.html"), ("服务站点", "sites/index.html"), (district, None)]))
-            links = "".join(f'<li><a href="{P.href("../", P.town_path(district, t))}">{P.e(t)}</a></li>' for t, *_ in rows)
-            overview.append((district, len(rows), sum(r[2] for r in rows), links))
-        with_towns = sum(n for _, n, _, _ in overview) <= OVERVIEW_TOWNS
-        sections = "".join(
-            f'<section><h2><a href="{P.href("../", P.district_path(d))}">{P.e(d)}</a></h2>'
-            f'<p class="meta">镇(街道) {n} 个 · 村(社区)便民服务站 {c} 个</p>'
-            + (f'<ul class="facet">{links}</ul>' if with_towns else "") + "</section>"
-            for d, n, c, links in overview)
-        self.write("sites/index.html", P.layout("服务站点", "<h1>服务站点</h1>" + sections, "../", self.footer,
-                                                [("首页", "index.html"), ("服务站点", None)]))
 
     # -- changes
 

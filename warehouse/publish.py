@@ -23,7 +23,8 @@ CATALOG_COLUMNS = ["site_level", "catalog_code", *ELEMENT_COLUMNS, "district_cou
 
 
 # Elements the districts also submit: where the master catalog leaves one empty (a user catalog
-# may hold only 事项名称 and 事项编码), the list takes the value most districts' rows agree on.
+# may hold only 事项名称 and 事项编码), the list takes the value most districts' rows agree on (only
+# then is the mode counted: it is the costly part of the candidate).
 SUBMITTED_ELEMENTS = {
     "item_type", "legal_basis", "exercise_levels", "acceptance_conditions", "materials", "statutory_limit",
     "promised_limit", "fee_charged", "fee_basis", "handling_type", "is_online", "is_proxy",
@@ -33,7 +34,8 @@ SUBMITTED_ELEMENTS = {
 def candidate_sql() -> str:
     methods = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
     elements = ",\n               ".join(
-        f"coalesce(any_value(c.{col}), mode(s.{col})) AS {col}" if col in SUBMITTED_ELEMENTS
+        f"coalesce(any_value(c.{col}), mode(s.{col}) FILTER (WHERE c.{col} IS NULL)) AS {col}"
+        if col in SUBMITTED_ELEMENTS
         else f"any_value(c.{col}) AS {col}"
         for col in ELEMENT_COLUMNS
     )

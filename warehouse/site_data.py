@@ -24,6 +24,7 @@ class SiteData:
     before: dict  # (version, site_level, catalog_code) -> row of the version before
     after: dict
     districts: list[str]
+    district_builds: dict[str, str]  # district -> the run that built its published rows
 
 
 def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[str, str]) -> SiteData:
@@ -54,8 +55,9 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
         ORDER BY c.version, c.change, c.site_level DESC, c.catalog_code""", [version]).df()
     before, after = _changed_rows(con, version, -1), _changed_rows(con, version, 0)
     names = sorted({row[0] for row in sites}, key=lambda d: (district_order.get(d, "~"), d))
+    builds = dict(con.sql("SELECT district, built_run FROM published.site_districts").fetchall())
     return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
-                    catalog, sites, aliases, changes, before, after, names)
+                    catalog, sites, aliases, changes, before, after, names, builds)
 
 
 def _changed_rows(con, version: int, offset: int) -> dict:

@@ -66,6 +66,7 @@ class Footer:
     version: int
     published_at: str  # 'YYYY-MM-DD HH:MM'
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, site path)
+    label: str = "目录版本"  # what the version names: the list's, or when a page's content was written
 
 
 def layout(title: str, body: str, root: str, footer: Footer, crumbs: list[tuple[str, str | None]] = (),
@@ -107,7 +108,7 @@ def layout(title: str, body: str, root: str, footer: Footer, crumbs: list[tuple[
 {body}
 </main>
 <footer class="site">
-<p>目录版本 v{footer.version} · 发布于 {e(footer.published_at)}{' · 下载：' + downloads if downloads else ''}</p>
+<p>{e(footer.label)} v{footer.version} · 发布于 {e(footer.published_at)}{' · 下载：' + downloads if downloads else ''}</p>
 </footer>
 <script src="{href(root, 'assets/site.js')}"></script>{script_tags}
 </body>

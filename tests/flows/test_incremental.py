@@ -2,6 +2,7 @@
 and ends exactly where a whole rebuild of the same inbox ends."""
 
 import os
+import re
 import shutil
 
 import duckdb
@@ -60,6 +61,27 @@ def test_the_incremental_night_ends_where_a_whole_rebuild_ends(two_months, whole
     digest = "SELECT content_sha256 FROM published.catalog_versions ORDER BY version DESC LIMIT 1"
     assert _read(paths["warehouse"], digest) == _read(str(base / "w.duckdb"), digest)
     assert (second["errors"], second["warnings"]) == (whole["errors"], whole["warnings"])
+    for table, differing in (("site_stats", "run_id"), ("district_stats", "run_id, last_received")):
+        figures = f"""SELECT * EXCLUDE ({differing}) FROM audit.{table} WHERE run_id = (SELECT run_id FROM audit.runs
+                       WHERE status IN ('published', 'blocked') ORDER BY started_at DESC LIMIT 1) ORDER BY ALL"""
+        assert _read(paths["warehouse"], figures) == _read(str(base / "w.duckdb"), figures), table
+
+
+def test_the_site_s_station_pages_say_what_a_whole_rebuild_s_say(two_months, whole_rebuild):
+    """The other districts' pages are linked from the night before: the same text but the footer."""
+    base, *_ = two_months
+    whole, _ = whole_rebuild
+    footer = re.compile(r"<footer.*?</footer>", re.S)
+
+    def pages(site):
+        return {p.relative_to(site).as_posix(): footer.sub("", p.read_text(encoding="utf-8"))
+                for p in (site / "sites").rglob("*.html")}
+
+    incremental, rebuilt = pages(base / "out" / "site"), pages(whole / "out" / "site")
+    assert incremental.keys() == rebuilt.keys()
+    assert [page for page in incremental if incremental[page] != rebuilt[page]] == []
+    linked = [p for p in (base / "out" / "site" / "sites").rglob("*.html") if os.stat(p).st_nlink > 1]
+    assert linked and not [p for p in linked if f"/sites/{RESENT}/" in p.as_posix()]
 
 
 def test_item_ids_of_the_other_districts_stay_and_findings_still_point_at_their_rows(two_months):

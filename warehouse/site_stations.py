@@ -1,0 +1,124 @@
+"""The public site's 服务站点 pages: sites/<区>/index.html, its towns' pages (便民服务中心) and their
+communities' pages (便民服务站), and the overview sites/index.html.
+
+A province has 50 000 of these pages. A district's pages are linked from the site's previous build,
+not written again, when nothing they show changed: the district's published build
+(published.site_districts), every listed item's name, type, department, levels and 网上可办, and
+the page templates. Their footer names the version that wrote them (本页内容更新于目录版本 vK), so
+a night on which one district changed writes that district's pages only. sites/builds.json says,
+per district, what its pages were written from and in which version.
+"""
+
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from transforms.fields import COMMUNITY_LEVEL
+from warehouse import site_pages as P
+from warehouse.swap import link_tree
+
+BUILDS_FILE = "sites/builds.json"
+ROOT = "../../../"  # from a town's or a community's page to the site's root
+OVERVIEW_TOWNS = 400  # sites/index.html names every town up to this many, else only the districts
+STATION_LABEL = "本页内容更新于目录版本"  # a district's pages may come from an earlier version
+
+
+def write_sites(writer, previous: Path | None) -> None:
+    """Every district's pages (written, or linked from `previous`, the site's last build) and the
+    overview. writer: public_site.SiteWriter."""
+    before = _builds_of(previous)
+    shown = _shown_digest(writer)
+    builds, overview = {}, []
+    for district in writer.data.districts:
+        build = writer.data.district_builds.get(district)
+        key = build and hashlib.sha256(f"{build}\n{shown}".encode()).hexdigest()
+        folder = Path(P.district_path(district)).parent
+        stamp = before.get(district)
+        if key and stamp and stamp["key"] == key and (previous / folder).is_dir():
+            (writer.folder / folder).parent.mkdir(parents=True, exist_ok=True)
+            link_tree(previous / folder, writer.folder / folder)
+            writer.pages += sum(1 for _ in (writer.folder / folder).rglob("*.html"))
+        else:
+            stamp = {"key": key, "version": writer.data.version, "published_at": writer.data.published_at}
+            _write_district(writer, district, replace(writer.footer, version=stamp["version"], label=STATION_LABEL))
+        builds[district] = stamp
+        towns = _town_rows(writer, district)
+        links = "".join(f'<li><a href="{P.href("../", P.town_path(district, t))}">{P.e(t)}</a></li>' for t, *_ in towns)
+        overview.append((district, len(towns), sum(r[2] for r in towns), links))
+    with_towns = sum(n for _, n, _, _ in overview) <= OVERVIEW_TOWNS
+    sections = "".join(
+        f'<section><h2><a href="{P.href("../", P.district_path(d))}">{P.e(d)}</a></h2>'
+        f'<p class="meta">镇(街道) {n} 个 · 村(社区)便民服务站 {c} 个</p>'
+        + (f'<ul class="facet">{links}</ul>' if with_towns else "") + "</section>"
+        for d, n, c, links in overview)
+    writer.write("sites/index.html", P.layout("服务站点", "<h1>服务站点</h1>" + sections, "../", writer.footer,
+                                              [("首页", "index.html"), ("服务站点", None)]))
+    (writer.folder / BUILDS_FILE).write_text(json.dumps(builds, ensure_ascii=False, sort_keys=True, indent=1),
+                                             encoding="utf-8")
+
+
+def _shown_digest(writer) -> str:
+    """What every district's pages show beyond the district's own rows: the listed items, the
+    footer's downloads and the templates (this module and site_pages.py)."""
+    digest = hashlib.sha256()
+    for code in writer.codes:
+        digest.update(repr(writer.listed[code]).encode())
+    digest.update(repr(writer.footer.downloads).encode())
+    for module in (__file__, P.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _town_rows(writer, district: str) -> list[tuple[str, int, int, int]]:
+    """(town, items of its centre, its stations, the stations' items summed) per town, by name."""
+    rows = []
+    for town, places in sorted(writer.sites[district].items()):
+        stations = [len(set(codes)) for community, codes in places.items() if community]
+        rows.append((town, len(set(places.get("", []))), len(stations), sum(stations)))
+    return rows
+
+
+def _write_district(writer, district: str, footer: P.Footer) -> None:
+    crumbs = [("首页", "index.html"), ("服务站点", "sites/index.html"), (district, P.district_path(district))]
+    for town, places in sorted(writer.sites[district].items()):
+        centre = places.get("", [])
+        station_links = []
+        for community, codes in sorted((p, c) for p, c in places.items() if p):
+            title = f"{community}便民服务站"
+            body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} {P.e(town)} · "
+                    f"{P.e(COMMUNITY_LEVEL)} · 可办事项 {len(set(codes))} 项</p>"
+                    + P.items_table(writer.rows(codes, ROOT), title))
+            writer.write(P.community_path(district, town, community), P.layout(
+                title, body, ROOT, footer, crumbs + [(town, P.town_path(district, town)), (community, None)]))
+            station_links.append(f'<li><a href="{P.href(ROOT, P.community_path(district, town, community))}">'
+                                 f'{P.e(community)}</a><span class="count">{len(set(codes))} 项</span></li>')
+        title = f"{town}便民服务中心"
+        body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} · 中心可办事项 {len(set(centre))} 项 · "
+                f"村(社区)便民服务站 {len(station_links)} 个</p>"
+                + (f'<section><h2>村(社区)便民服务站</h2><ul class="facet">{"".join(station_links)}</ul></section>'
+                   if station_links else "")
+                + "<section><h2>便民服务中心可办事项</h2>"
+                + (P.items_table(writer.rows(centre, ROOT), title) if centre else "<p>暂无。</p>")
+                + "</section>")
+        writer.write(P.town_path(district, town), P.layout(title, body, ROOT, footer, crumbs + [(town, None)]))
+    rows = _town_rows(writer, district)
+    table = "".join(
+        f'<tr><td><a href="{P.href("../../", P.town_path(district, t))}">{P.e(t)}</a></td><td>{c}</td>'
+        f"<td>{s}</td><td>{n}</td></tr>" for t, c, s, n in rows)
+    body = (f"<h1>{P.e(district)}</h1><p class='meta'>镇(街道) {len(rows)} 个 · 村(社区)便民服务站 "
+            f"{sum(r[2] for r in rows)} 个</p><div class='table-wrap'><table><thead><tr>"
+            "<th scope='col'>镇(街道)</th><th scope='col'>中心可办事项</th><th scope='col'>村(社区)便民服务站</th>"
+            f"<th scope='col'>各站可办事项合计</th></tr></thead><tbody>{table}</tbody></table></div>")
+    writer.write(P.district_path(district), P.layout(district, body, "../../", footer, [
+        ("首页", "index.html"), ("服务站点", "sites/index.html"), (district, None)]))
+
+
+def _builds_of(previous: Path | None) -> dict[str, dict]:
+    path = previous / BUILDS_FILE if previous else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:  # a damaged file: every district is written again
+        return {}
