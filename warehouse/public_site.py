@@ -14,6 +14,7 @@ import json
 import shutil
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,13 +23,13 @@ from urllib.parse import quote
 import duckdb
 import pandas as pd
 
-from transforms.fields import SITE_LEVELS, TOWN_LEVEL
+from transforms.fields import SITE_LEVELS
 from warehouse import site_pages as P
 from warehouse import swap
 from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
 from warehouse.site_stations import write_sites
 from warehouse.site_data import (
-    AUDIENCE_CODES, SiteData, extras_of, gather, guide_extras_of, level_sorted, split_values, text_of,
+    AUDIENCE_CODES, SiteData, district_sites, extras_of, forget, gather, guide_extras_of, level_sorted, split_values, text_of,
 )
 
 SITE_DIR = "site"
@@ -66,11 +67,13 @@ def build_site(con: duckdb.DuckDBPyConnection, version: int, out_dir: Path,
     stale = threading.Thread(target=swap.remove_stale_builds, args=(out_dir / BUILDS_DIR, out_dir / SITE_DIR))
     stale.start()
     try:
-        pages = SiteWriter(gather(con, version, district_order or {}), tmp, _current_build(out_dir)).write_all()
+        data = gather(con, version, district_order or {}, OFFERED_BUDGET)
+        pages = SiteWriter(data, tmp, _current_build(out_dir), lambda names: district_sites(con, names)).write_all()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        forget(con)
         stale.join()
     swap.publish_build(tmp, name, out_dir / SITE_DIR)
     return SiteResult(out_dir / SITE_DIR, version, pages)
@@ -85,10 +88,12 @@ def _current_build(out_dir: Path) -> Path | None:
 # ---- writing the pages ---------------------------------------------------------------------------------
 
 class SiteWriter:
-    def __init__(self, data: SiteData, folder: Path, previous: Path | None = None):
+    def __init__(self, data: SiteData, folder: Path, previous: Path | None,
+                 district_sites: Callable[[list[str]], dict[str, dict[str, dict[str, list[str]]]]]):
         self.data = data
         self.folder = folder
         self.previous = previous  # the site's last build
+        self.district_sites = district_sites  # site_data.district_sites of the build's connection
         self.pages = 0
         self.downloads = [("目录清单 Excel", f"data/{CATALOG_BASENAME}.xlsx"), ("CSV", f"data/{CATALOG_BASENAME}.csv"),
                           ("JSON", "data/items.json")]
@@ -102,14 +107,6 @@ class SiteWriter:
         self.facets = self._facets()
         self._rows: dict[str, dict[str, str]] = {}
         # district -> town -> community ('' for the town's centre) -> item codes
-        self.sites: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-        # item code -> district -> town -> communities ('' for the town's centre)
-        self.offered_at: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-        for district, town, community, level, codes in data.sites:
-            place = community if level != TOWN_LEVEL else ""
-            self.sites[district][town][place].extend(codes)
-            for code in dict.fromkeys(codes):
-                self.offered_at[code][district][town].append(place)
 
     def rows(self, codes, root: str) -> list[str]:
         """The rendered list rows of items, by name, each rendered once per page depth."""
@@ -196,8 +193,8 @@ class SiteWriter:
 
     def index_page(self) -> str:
         d = self.data
-        towns = {name: len(self.sites[name]) for name in d.districts}
-        communities = {name: sum(len([p for p in places if p]) for places in self.sites[name].values())
+        towns = {name: len(d.site_counts[name]) for name in d.districts}
+        communities = {name: sum(len([p for p in places if p]) for places in d.site_counts[name].values())
                        for name in d.districts}
         online = sum(1 for i in self.listed.values() if i.is_online)
         cards = [("目录事项", len(self.codes)), *((f"{lv}级事项", len(self.facets["level"].get(lv, ()))) for lv in SITE_LEVELS),
@@ -292,11 +289,8 @@ class SiteWriter:
         return P.Guide(code, listed.name, facts, sections, self._offered(code), history)
 
     def _offered(self, code: str) -> str:
-        at = self.offered_at.get(code, {})
-        by_district = [
-            (district, [(town, "" in places, sorted(p for p in set(places) if p)) for town, places in sorted(at[district].items())])
-            for district in self.data.districts if district in at]
-        return P.offered_html(by_district, "../", OFFERED_BUDGET)
+        at = self.data.offered.get(code, {})
+        return P.offered_html([(d, at[d]) for d in self.data.districts if d in at], "../", OFFERED_BUDGET)
 
     def _changed_fields(self, change: dict) -> list[tuple[str, str, str]]:
         key = (change["version"], change["site_level"], change["catalog_code"])

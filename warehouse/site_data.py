@@ -18,31 +18,43 @@ class SiteData:
     published_at: str
     versions: pd.DataFrame  # version, published_at, item_count, added, removed, changed
     catalog: pd.DataFrame  # the version's list rows (site_level × catalog_code)
-    sites: list[tuple]  # (district, town, community or '', site_level, [catalog_code, ...]) per site
+    # district -> town -> place ('' for the town's centre, else the community) -> how many items
+    site_counts: dict[str, dict[str, dict[str, int]]]
     aliases: dict[str, str]  # catalog_code -> other names and codes people use
     changes: pd.DataFrame  # every version's changes, with before/after of the fields that changed
     before: dict  # (version, site_level, catalog_code) -> row of the version before
     after: dict
     districts: list[str]
     district_builds: dict[str, str]  # district -> the run that built its published rows
+    # item code -> district -> (town, whether its centre offers it, how many communities do, their
+    # names by name or None when they would take more than the guide's budget of bytes), by town
+    offered: dict[str, dict[str, list[tuple[str, bool, int, list[str] | None]]]]
 
 
-def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[str, str]) -> SiteData:
+LISTED = "site_listed"  # a temporary table of the build's connection
+
+
+def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[str, str],
+           offered_budget: int) -> SiteData:
     versions = con.execute("SELECT version, strftime(published_at, '%Y-%m-%d %H:%M') AS published_at, item_count, "
                            "added, removed, changed FROM published.catalog_versions WHERE version <= ? "
                            "ORDER BY version", [version]).df()
     catalog = catalog_frame(con, version)
     methods = list(ACCEPTED_METHODS)
-    # One row per site with its item codes: a province has millions of (site, item) pairs. A code
-    # may repeat (an item sent twice for a site) and the order is DuckDB's: the pages sort and dedupe.
-    sites = con.execute(f"""
-        SELECT district, town, coalesce(community, '') AS community, site_level, list(catalog_code) AS codes
-        FROM published.site_items
+    # The version's (site, item) pairs, kept for this build (a province has millions): the pages of
+    # a district are rendered from them only when that district's pages are written again.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {LISTED} AS
+        SELECT district, town, CASE WHEN site_level = '{TOWN_LEVEL}' THEN '' ELSE community END AS place,
+               catalog_code
+        FROM published.site_items s
         WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
           AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
-          AND (site_level, catalog_code) IN (SELECT (site_level, catalog_code) FROM published.catalog_items
-                                             WHERE version = ?)
-        GROUP BY ALL ORDER BY district, town, community, site_level""", [methods, version]).fetchall()
+          AND EXISTS (SELECT 1 FROM published.catalog_items c WHERE c.version = ?
+                      AND c.site_level = s.site_level AND c.catalog_code = s.catalog_code)""", [methods, version])
+    site_counts: dict = {}
+    for district, town, place, items in con.sql(f"""SELECT district, town, place, count(DISTINCT catalog_code)
+                                                   FROM {LISTED} GROUP BY ALL ORDER BY ALL""").fetchall():
+        site_counts.setdefault(district, {}).setdefault(town, {})[place] = items
     aliases = dict(con.execute("""
         SELECT catalog_code, string_agg(DISTINCT name, '、' ORDER BY name) FROM (
             SELECT catalog_code, alias AS name FROM core.aliases WHERE catalog_code IS NOT NULL
@@ -54,10 +66,51 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
         FROM published.catalog_changes c WHERE c.version <= ?
         ORDER BY c.version, c.change, c.site_level DESC, c.catalog_code""", [version]).df()
     before, after = _changed_rows(con, version, -1), _changed_rows(con, version, 0)
-    names = sorted({row[0] for row in sites}, key=lambda d: (district_order.get(d, "~"), d))
+    names = sorted(site_counts, key=lambda d: (district_order.get(d, "~"), d))
     builds = dict(con.sql("SELECT district, built_run FROM published.site_districts").fetchall())
     return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
-                    catalog, sites, aliases, changes, before, after, names, builds)
+                    catalog, site_counts, aliases, changes, before, after, names, builds,
+                    _offered(con, offered_budget))
+
+
+def district_sites(con: duckdb.DuckDBPyConnection, districts: list[str]) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """district -> town -> place -> its item codes (repeats and order as DuckDB gives them), of the
+    districts whose pages are written (after gather, on its connection)."""
+    sites: dict = {}
+    for district, town, place, codes in con.execute(f"""
+            SELECT district, town, place, list(catalog_code) FROM {LISTED}
+            WHERE district IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL""", [districts]).fetchall():
+        sites.setdefault(district, {}).setdefault(town, {})[place] = codes
+    return sites
+
+
+def forget(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what gather kept for the build."""
+    con.execute(f"DROP TABLE IF EXISTS {LISTED}")
+
+
+def _offered(con, budget: int) -> dict:
+    """Where each item is offered, counted by DuckDB: a province has millions of (site, item) pairs,
+    and the community names of an item offered nearly everywhere would not fit its guide anyway."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE offered_places AS SELECT DISTINCT catalog_code, district, town, place "
+                f"FROM {LISTED}")
+    towns = con.sql("""
+        SELECT catalog_code, district, town, bool_or(place = '') AS at_centre,
+               count(*) FILTER (WHERE place <> '') AS communities
+        FROM offered_places GROUP BY ALL ORDER BY catalog_code, district, town""").fetchall()
+    names = {(code, district, town): places for code, district, town, places in con.execute("""
+        SELECT catalog_code, district, town, list(place ORDER BY place) FROM offered_places
+        WHERE place <> '' AND catalog_code IN (
+            SELECT catalog_code FROM offered_places GROUP BY catalog_code
+            HAVING coalesce(sum(strlen(place) + 3) FILTER (WHERE place <> ''), 0) <= ?)
+        GROUP BY ALL""", [budget]).fetchall()}
+    con.execute("DROP TABLE offered_places")
+    offered: dict = {}
+    for code, district, town, at_centre, communities in towns:
+        key = (code, district, town)
+        named = names.get(key, []) if communities == 0 or key in names else None
+        offered.setdefault(code, {}).setdefault(district, []).append((town, at_centre, communities, named))
+    return offered
 
 
 def _changed_rows(con, version: int, offset: int) -> dict:

@@ -232,18 +232,18 @@ def guide_page(guide: Guide, root: str, footer: Footer, crumbs) -> str:
     return layout(f"{guide.name} 办事指南", body, root, footer, crumbs)
 
 
-def offered_html(by_district: list[tuple[str, list[tuple[str, bool, list[str]]]]], root: str,
+def offered_html(by_district: list[tuple[str, list[tuple[str, bool, int, list[str] | None]]]], root: str,
                  budget: int) -> str:
-    """Sites offering an item: per district, its towns (linked; whether the town's centre offers it)
-    and the names of its communities that do. An item offered nearly everywhere in a province would
-    make a page too large: then community names are left out, and failing that the towns (budget:
-    bytes); the counts and the district links always stay."""
+    """Sites offering an item: per district, its towns (linked; whether the town's centre offers it;
+    how many of its communities do) and the names of those communities (None: too many to show).
+    An item offered nearly everywhere in a province would make a page too large: then community
+    names are left out, and failing that the towns (budget: bytes); the counts and the district
+    links always stay."""
     if not by_district:
         return "<p>暂无站点开展该事项。</p>"
-    name_bytes = sum(len(name.encode()) + 3 for _, towns in by_district for *_, communities in towns
-                     for name in communities)
+    named = all(names is not None for _, towns in by_district for *_, names in towns)
     for detail in ("communities", "towns", "districts"):
-        if detail == "communities" and name_bytes > budget:  # their names alone are too many: not rendered to see
+        if detail == "communities" and not named:  # their names alone are too many: not rendered to see
             continue
         text = _offered(by_district, root, detail)
         if len(text.encode()) <= budget:
@@ -255,13 +255,13 @@ def _offered(by_district, root: str, detail: str) -> str:
     blocks = []
     for district, towns in by_district:
         lines = []
-        for town, at_centre, communities in towns if detail != "districts" else ():
+        for town, at_centre, count, communities in towns if detail != "districts" else ():
             where = "便民服务中心" if at_centre else ""
-            if communities:
-                where += ("、" if where else "") + f"{len(communities)} 个村(社区)便民服务站"
+            if count:
+                where += ("、" if where else "") + f"{count} 个村(社区)便民服务站"
             names = f'：{e("、".join(communities))}' if detail == "communities" and communities else ""
             lines.append(f'<li><a href="{href(root, town_path(district, town))}">{e(town)}</a>（{where}）{names}</li>')
-        community_count = sum(len(c) for _, _, c in towns)
+        community_count = sum(count for _, _, count, _ in towns)
         blocks.append(f"<details><summary>{e(district)}：{len(towns)} 个镇(街道)，{community_count} 个村(社区)</summary>"
                       f'<p><a href="{href(root, district_path(district))}">{e(district)}全部便民服务站点</a></p>'
                       + (f"<ul>{''.join(lines)}</ul>" if lines else "") + "</details>")

@@ -29,20 +29,22 @@ def write_sites(writer, previous: Path | None) -> None:
     overview. writer: public_site.SiteWriter."""
     before = _builds_of(previous)
     shown = _shown_digest(writer)
+    keys = {d: _key(writer.data.district_builds.get(d), shown) for d in writer.data.districts}
+    kept = {d for d in writer.data.districts if keys[d] and before.get(d, {}).get("key") == keys[d]
+            and (previous / _folder(d)).is_dir()}
+    sites = writer.district_sites([d for d in writer.data.districts if d not in kept])
     builds, overview = {}, []
     for district in writer.data.districts:
-        build = writer.data.district_builds.get(district)
-        key = build and hashlib.sha256(f"{build}\n{shown}".encode()).hexdigest()
-        folder = Path(P.district_path(district)).parent
-        stamp = before.get(district)
-        if key and stamp and stamp["key"] == key and (previous / folder).is_dir():
-            (writer.folder / folder).parent.mkdir(parents=True, exist_ok=True)
-            link_tree(previous / folder, writer.folder / folder)
-            writer.pages += sum(1 for _ in (writer.folder / folder).rglob("*.html"))
+        if district in kept:
+            (writer.folder / _folder(district)).parent.mkdir(parents=True, exist_ok=True)
+            link_tree(previous / _folder(district), writer.folder / _folder(district))
+            writer.pages += sum(1 for _ in (writer.folder / _folder(district)).rglob("*.html"))
+            builds[district] = before[district]
         else:
-            stamp = {"key": key, "version": writer.data.version, "published_at": writer.data.published_at}
-            _write_district(writer, district, replace(writer.footer, version=stamp["version"], label=STATION_LABEL))
-        builds[district] = stamp
+            builds[district] = {"key": keys[district], "version": writer.data.version,
+                                "published_at": writer.data.published_at}
+            _write_district(writer, district, sites.get(district, {}),
+                            replace(writer.footer, version=writer.data.version, label=STATION_LABEL))
         towns = _town_rows(writer, district)
         links = "".join(f'<li><a href="{P.href("../", P.town_path(district, t))}">{P.e(t)}</a></li>' for t, *_ in towns)
         overview.append((district, len(towns), sum(r[2] for r in towns), links))
@@ -56,6 +58,15 @@ def write_sites(writer, previous: Path | None) -> None:
                                               [("首页", "index.html"), ("服务站点", None)]))
     (writer.folder / BUILDS_FILE).write_text(json.dumps(builds, ensure_ascii=False, sort_keys=True, indent=1),
                                              encoding="utf-8")
+
+
+def _key(build: str | None, shown: str) -> str | None:
+    """What a district's pages are written from; None (never the same) for rows of no known build."""
+    return hashlib.sha256(f"{build}\n{shown}".encode()).hexdigest() if build else None
+
+
+def _folder(district: str) -> Path:
+    return Path(P.district_path(district)).parent
 
 
 def _shown_digest(writer) -> str:
@@ -73,15 +84,16 @@ def _shown_digest(writer) -> str:
 def _town_rows(writer, district: str) -> list[tuple[str, int, int, int]]:
     """(town, items of its centre, its stations, the stations' items summed) per town, by name."""
     rows = []
-    for town, places in sorted(writer.sites[district].items()):
-        stations = [len(set(codes)) for community, codes in places.items() if community]
-        rows.append((town, len(set(places.get("", []))), len(stations), sum(stations)))
+    for town, places in sorted(writer.data.site_counts[district].items()):
+        stations = [items for community, items in places.items() if community]
+        rows.append((town, places.get("", 0), len(stations), sum(stations)))
     return rows
 
 
-def _write_district(writer, district: str, footer: P.Footer) -> None:
+def _write_district(writer, district: str, towns: dict[str, dict[str, list[str]]], footer: P.Footer) -> None:
+    """A district's page, its towns' and its communities' (towns: town -> place -> item codes)."""
     crumbs = [("首页", "index.html"), ("服务站点", "sites/index.html"), (district, P.district_path(district))]
-    for town, places in sorted(writer.sites[district].items()):
+    for town, places in sorted(towns.items()):
         centre = places.get("", [])
         station_links = []
         for community, codes in sorted((p, c) for p, c in places.items() if p):

@@ -88,6 +88,18 @@ def test_every_fixture_reads_back_through_the_view_unchanged(tmp_path, name):
     con.close()
 
 
+def test_rows_files_keep_statistics_where_the_warehouse_filters(tmp_path):
+    """A night that builds some districts skips the others' row groups by district and file."""
+    import pyarrow.parquet as pq
+
+    name = next(p.name for p in sorted(FIXTURES.iterdir()) if p.suffix == ".csv")
+    landed = land_file(FIXTURES / name, f"崂山区/{name}", "崂山区", context(), tmp_path)
+    columns = pq.ParquetFile(tmp_path / landed.rows_file).metadata.row_group(0)
+    stats = {columns.column(i).path_in_schema: columns.column(i).statistics for i in range(columns.num_columns)}
+    assert stats["district"].min == stats["district"].max == "崂山区"
+    assert stats["source_file"].min == f"崂山区/{name}"
+
+
 def test_a_new_version_replaces_the_rows_and_its_old_rows_file(warehouse, inbox):
     _land(warehouse, inbox, {"崂山区/a.csv": CSV_HEADER + "高龄津贴,1,公共服务\n"})
     first = _rows_files(warehouse)
