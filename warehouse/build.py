@@ -13,6 +13,7 @@ from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
     names_table, term_table, texts_table,
 )
+from warehouse.published_rows import hold_published_rows, mark_new_districts
 from warehouse.reference import Reference
 from warehouse.sql_literal import text_list
 
@@ -174,10 +175,12 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     con.register("matches", match_pairs(queries, catalog, aliases, settings, decisions))
     seconds["match"] = time.perf_counter() - started
     started = time.perf_counter()
+    hold_published_rows(con, districts)  # the published list keeps them until the next publish
     con.execute(f"DELETE FROM core.site_items{chosen}")
     first_id = con.sql("SELECT coalesce(max(item_id), 0) + 1 FROM core.site_items").fetchall()[0][0]
     con.execute(f"CREATE OR REPLACE TEMP SEQUENCE new_item_ids START {int(first_id)}")
     con.execute(CORE_SQL)
+    mark_new_districts(con)
     for name in (*lookups, "matches"):
         con.unregister(name)
     con.execute(f"DROP {kind} build_rows")

@@ -95,7 +95,13 @@ def validation_frame_sql(districts: list[str] | None = None) -> str:
     # The code names one catalog item and the name, exactly or as an alias (score 100), another.
     conflict = ("coalesce(s.match_method = 'review' AND s.coded_item IS NOT NULL AND s.runner_up_score = 100 "
                 "AND s.runner_up_code <> s.coded_item, false)")
+    site_item = "hash({0}district, {0}town, coalesce({0}community, ''), {0}site_level, {0}catalog_code)"
+    coded = f"catalog_code IS NOT NULL {'' if districts is None else f'AND {chosen}'}"
     return f"""
+    -- An item at a site again is a repeat (first_at_site). Most are there once: only the rows whose
+    -- site-and-item hash repeats are grouped by the columns themselves (a collision only costs time).
+    WITH repeated AS MATERIALIZED (
+        SELECT {site_item.format("")} AS site_item FROM core.site_items WHERE {coded} GROUP BY 1 HAVING count(*) > 1)
     SELECT s.item_id,
            {presence},
            CASE WHEN s.code_kind <> 'empty' THEN coalesce(s.code_issue, '') <> 'not_in_catalog' END AS code_in_catalog,
@@ -123,7 +129,8 @@ def validation_frame_sql(districts: list[str] | None = None) -> str:
            CASE WHEN s.promised_days IS NOT NULL AND s.handling_type_code IN ('1', '2')
                 THEN s.promised_immediate = (s.handling_type_code = '1') END AS immediate_consistent,
            CASE WHEN s.fee_charged THEN s.fee_basis IS NOT NULL END AS fee_basis_ok,
-           CASE WHEN s.catalog_code IS NOT NULL THEN first_row.item_id IS NOT NULL END AS first_at_site,
+           CASE WHEN s.catalog_code IS NOT NULL THEN r.site_item IS NULL OR first_row.item_id IS NOT NULL END
+                AS first_at_site,
            CASE WHEN s.exercise_level_codes IS NOT NULL THEN
                 list_contains(string_split(s.exercise_level_codes, ','),
                               CASE s.site_level WHEN '{TOWN_LEVEL}' THEN '5' WHEN '{COMMUNITY_LEVEL}' THEN '6' END) END
@@ -134,10 +141,11 @@ def validation_frame_sql(districts: list[str] | None = None) -> str:
     LEFT JOIN (SELECT source_file, coalesce(sheet, '') AS sheet, list(field) AS lacking
                FROM landing.file_findings WHERE rule = 'column_missing' GROUP BY ALL) m
            ON m.source_file = s.source_file AND m.sheet = coalesce(s.sheet, '')
-    -- The first row (in file order) of each item at each site; a later one repeats it. An aggregate,
-    -- not a window: sorting a province's rows by site took a minute.
+    -- The first row (in file order) of each repeated item at each site. An aggregate, not a window:
+    -- sorting a province's rows by site took a minute.
+    LEFT JOIN repeated r ON r.site_item = {site_item.format("s.")}
     LEFT JOIN (SELECT arg_min(item_id, (source_file, coalesce(sheet, ''), row_number, item_id)) AS item_id
-               FROM core.site_items WHERE catalog_code IS NOT NULL {"" if districts is None else f"AND {chosen}"}
+               FROM core.site_items WHERE {coded} AND {site_item.format("")} IN (SELECT site_item FROM repeated)
                GROUP BY district, town, coalesce(community, ''), site_level, catalog_code) first_row
            ON first_row.item_id = s.item_id
     {"" if districts is None else f"WHERE s.{chosen}"}
@@ -150,18 +158,20 @@ def check_profiles(con: duckdb.DuckDBPyConnection, districts: list[str] | None =
     DuckDB (temp table check_row_profiles). Every row rule reads only its own row's check values,
     so the profiles that fail are exactly the rows that fail, at a few thousand rows instead of
     millions. Items of `districts` only, when given."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE check_rows AS {validation_frame_sql(districts)}")
-    columns = [c for c in con.sql("SELECT * FROM check_rows").columns if c != "item_id"]
+    frame = f"SELECT * FROM ({validation_frame_sql(districts)}) LIMIT 0"
+    columns = [c for c in con.sql(frame).columns if c != "item_id"]
     listed = ", ".join(columns)
+    # Each profile's rows are collected as it is counted: no join of millions of rows back on the
+    # 30-odd check values.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE check_profiles AS
-        SELECT row_number() OVER (ORDER BY {listed}) - 1 AS profile_id, {listed}, row_count
-        FROM (SELECT {listed}, count(*) AS row_count FROM check_rows GROUP BY ALL)""")
-    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in columns)
-    con.execute(f"""
+        SELECT row_number() OVER (ORDER BY {listed}) - 1 AS profile_id, {listed}, row_count, item_ids
+        FROM (SELECT {listed}, count(*) AS row_count, list(item_id) AS item_ids
+              FROM ({validation_frame_sql(districts)}) GROUP BY ALL)""")
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE check_row_profiles AS
-        SELECT r.item_id, p.profile_id FROM check_rows r JOIN check_profiles p ON {same}""")
-    con.execute("DROP TABLE check_rows")
+        SELECT unnest(item_ids) AS item_id, profile_id FROM check_profiles""")
+    con.execute("ALTER TABLE check_profiles DROP COLUMN item_ids")
     return con.sql("SELECT * FROM check_profiles ORDER BY profile_id").df()
 
 

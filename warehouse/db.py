@@ -11,7 +11,7 @@ from warehouse import landing, landing_files
 SQL_DIR = Path(__file__).parent / "sql"
 # Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file,
 # and add the step that brings a warehouse of the version before up to it to _upgrade.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class WarehouseVersionError(Exception):
@@ -68,6 +68,10 @@ def _upgrade(con: duckdb.DuckDBPyConnection, found: int, rows_folder: Path | Non
         from warehouse.review_store import rekey
 
         rekey(con)
+    if found < 4:  # published.site_items was a table of copied rows; it is a view of core and held
+        from warehouse.published_rows import upgrade_published_table
+
+        upgrade_published_table(con)
     con.execute("UPDATE audit.schema_version SET version = ?", [SCHEMA_VERSION])
 
 

@@ -2,7 +2,8 @@
 
 The candidate is every catalog item that at least one site handles, per site level (镇(街道) /
 村(社区)), carrying the catalog's standard elements (全市统一) and how many districts and sites
-offer it. Publishing inserts the new version, its change log and its site items in one transaction.
+offer it. Publishing inserts the new version and its change log, and makes core's site items the
+published ones (warehouse/published_rows.py), in one transaction.
 """
 
 import hashlib
@@ -13,6 +14,7 @@ import pandas as pd
 
 from transforms.matching import ACCEPTED_METHODS
 from warehouse.db import scalar, transaction
+from warehouse.published_rows import publish_rows
 
 ELEMENT_COLUMNS = [
     "item_name", "item_type", "item_family", "department", "legal_basis", "exercise_levels",
@@ -92,7 +94,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, candidate: pd.DataFrame
     with transaction(con):
         if last is not None and scalar(
             con, "SELECT content_sha256 FROM published.catalog_versions WHERE version = ?", [last]) == digest:
-            _replace_site_items(con)
+            publish_rows(con)
             return last, False
         version = (last or 0) + 1
         con.register("candidate_items", candidate)
@@ -107,7 +109,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, candidate: pd.DataFrame
         counts = dict(con.execute(
             "SELECT change, count(*) FROM published.catalog_changes WHERE version = ? GROUP BY change",
             [version]).fetchall())
-        _replace_site_items(con)
+        publish_rows(con)
         con.execute(
             "INSERT INTO published.catalog_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [version, run_id, datetime.now(), len(candidate),
@@ -115,20 +117,3 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, candidate: pd.DataFrame
              counts.get("新增", 0), counts.get("删除", 0), counts.get("变更", 0)],
         )
     return version, True
-
-
-def _replace_site_items(con: duckdb.DuckDBPyConnection) -> None:
-    """Make published.site_items the rows of core.site_items: only the districts whose build differs
-    from the published one are copied (a night that rebuilt one district copies one district)."""
-    changed = [row[0] for row in con.sql("""
-        SELECT coalesce(c.district, p.district) FROM core.district_inputs c FULL JOIN published.site_districts p
-        USING (district) WHERE c.built_run IS NULL OR c.built_run IS DISTINCT FROM p.built_run""").fetchall()]
-    known = "(SELECT district FROM core.district_inputs WHERE built_run IS NOT NULL)"
-    con.execute(f"DELETE FROM published.site_items WHERE district IN (SELECT unnest(?::VARCHAR[])) "
-                f"OR district IS NULL OR district NOT IN {known}", [changed])
-    con.execute(f"INSERT INTO published.site_items BY NAME SELECT * FROM core.site_items "
-                f"WHERE district IN (SELECT unnest(?::VARCHAR[])) OR district IS NULL OR district NOT IN {known}",
-                [changed])
-    con.execute("DELETE FROM published.site_districts")
-    con.execute("INSERT INTO published.site_districts SELECT district, built_run FROM core.district_inputs "
-                "WHERE built_run IS NOT NULL")

@@ -5,6 +5,7 @@ import pytest
 
 from warehouse.db import connect
 from warehouse.publish import build_candidate, publish
+from warehouse.published_rows import hold_published_rows, mark_new_districts
 
 CATALOG = [
     # code, name, statutory_limit
@@ -90,28 +91,66 @@ def test_publish_is_all_or_nothing():
     assert con.sql("SELECT count(*) FROM published.catalog_items").fetchall() == [(2,)]
 
 
-def test_only_districts_built_again_are_copied_to_the_published_site_items():
+def test_the_published_rows_are_each_district_s_published_build_and_nothing_is_copied():
     con = warehouse(ROWS)
     con.execute("INSERT INTO core.district_inputs VALUES ('市南区', 's1', 'run1'), ('市北区', 's2', 'run1')")
     publish(con, "run1", build_candidate(con))
     published = "SELECT district, town, community, catalog_code FROM published.site_items ORDER BY ALL"
     core = published.replace("published.", "core.")
-    assert con.sql(published).fetchall() == con.sql(core).fetchall()
+    first = con.sql(published).fetchall()
+    assert first == con.sql(core).fetchall() and held(con) == 0
 
-    # 市北区 built again by run2 (one row fewer); 市南区's rows are the same build, not copied again
-    con.execute("DELETE FROM core.site_items WHERE district = '市北区' AND community IS NOT NULL")
+    # run2 builds 市北区 again (one row fewer): until a publish, the published rows stay run1's,
+    # also while the build is under way (its build unknown) and after a blocked publish audit.
+    rebuild(con, ["市北区"], [r for r in ROWS if r[1] != "辽宁路街道" or r[2] is None])
+    assert con.sql(published).fetchall() == first and held(con) == 3
     con.execute("UPDATE core.district_inputs SET built_run = 'run2' WHERE district = '市北区'")
-    con.execute("UPDATE published.site_items SET town = 'copied once' WHERE district = '市南区'")
-    publish(con, "run2", build_candidate(con))
-    assert con.sql("SELECT DISTINCT town FROM published.site_items WHERE district = '市南区'").fetchall() == \
-        [("copied once",)]
-    assert con.sql(published.replace("ORDER BY", "WHERE district = '市北区' ORDER BY")).fetchall() == \
-        con.sql(core.replace("ORDER BY", "WHERE district = '市北区' ORDER BY")).fetchall()
+    assert con.sql(published).fetchall() == first, "blocked: run2's build is not published"
+    rebuild(con, ["市北区"], [r for r in ROWS if r[1] != "辽宁路街道" or r[2] is None])  # and built once more
+    con.execute("UPDATE core.district_inputs SET built_run = 'run3' WHERE district = '市北区'")
+    assert con.sql(published).fetchall() == first and held(con) == 3, "held once, not twice"
+
+    publish(con, "run3", build_candidate(con))
+    assert con.sql(published).fetchall() == con.sql(core).fetchall() != first and held(con) == 0
     assert con.sql("SELECT * FROM published.site_districts ORDER BY 1").fetchall() == \
-        [("市北区", "run2"), ("市南区", "run1")]
+        [("市北区", "run3"), ("市南区", "run1")]
+
+    # A whole rebuild after a published night renames the table: held, not copied
+    now = con.sql(published).fetchall()
+    rebuild(con, None, ROWS)
+    assert con.sql(published).fetchall() == now and held(con) == len(now)
+    assert con.sql("SELECT count(*) FROM core.district_inputs WHERE built_run IS NOT NULL").fetchall() == [(0,)]
+    con.execute("UPDATE core.district_inputs SET built_run = 'run4'")
+    publish(con, "run4", build_candidate(con))
+    assert con.sql(published).fetchall() == con.sql(core).fetchall() and held(con) == 0
 
     # a district whose inputs are gone leaves the published rows too
     con.execute("DELETE FROM core.site_items WHERE district = '市南区'")
     con.execute("DELETE FROM core.district_inputs WHERE district = '市南区'")
-    publish(con, "run3", build_candidate(con))
+    publish(con, "run5", build_candidate(con))
     assert con.sql("SELECT DISTINCT district FROM published.site_items").fetchall() == [("市北区",)]
+
+
+def test_a_new_district_is_not_published_before_a_publish():
+    con = warehouse(ROWS[:1])
+    con.execute("INSERT INTO core.district_inputs VALUES ('市南区', 's1', 'run1')")
+    publish(con, "run1", build_candidate(con))
+    rebuild(con, ["市北区"], ROWS[1:])
+    assert con.sql("SELECT DISTINCT district FROM published.site_items").fetchall() == [("市南区",)]
+
+
+def held(con) -> int:
+    return con.sql("SELECT count(*) FROM core.site_items_held").fetchall()[0][0]
+
+
+def rebuild(con, districts, rows):
+    """What build_site_items does to core.site_items: hold, delete, insert, mark."""
+    hold_published_rows(con, districts)
+    chosen = "" if districts is None else " WHERE district IN (SELECT unnest(?::VARCHAR[]))"
+    con.execute(f"DELETE FROM core.site_items{chosen}", [] if districts is None else [districts])
+    for i, (district, town, community, level, code, method) in enumerate(rows):
+        if districts is None or district in districts:
+            con.execute("""INSERT INTO core.site_items (item_id, district, town, community, site_level, source_file,
+                           row_number, catalog_code, match_method) VALUES (?, ?, ?, ?, ?, 'f.xlsx', ?, ?, ?)""",
+                        [100 + i, district, town, community, level, i + 2, code, method])
+    mark_new_districts(con)

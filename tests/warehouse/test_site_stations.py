@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.warehouse.test_public_site import COMMUNITY, SITES, VERSION_1, item, publish_version
+from tests.warehouse.test_public_site import COMMUNITY, SITES, VERSION_1, publish_version
 from warehouse import db
 from warehouse.public_site import SITE_DIR, build_site
 from warehouse.site_stations import BUILDS_FILE

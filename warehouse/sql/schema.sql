@@ -133,16 +133,10 @@ CREATE TABLE IF NOT EXISTS core.site_items (
     note VARCHAR, extras VARCHAR
 );
 
--- The site items of the published version (replaced at each publish).
-CREATE TABLE IF NOT EXISTS published.site_items AS SELECT * FROM core.site_items WITH NO DATA;
-
 -- Columns added after the first release: warehouses made before them get them here.
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS review_key VARCHAR;
-ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS review_key VARCHAR;
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS name_guide BOOLEAN;
-ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_guide BOOLEAN;
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
-ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS name_notes VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS stage_seconds VARCHAR;
 ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS rows_file VARCHAR;  -- its parquet in the rows folder
 -- The catalog's identity columns (schema 3): names keep their notes and guide mark, codes their alternatives.
@@ -153,10 +147,8 @@ ALTER TABLE core.catalog_items ADD COLUMN IF NOT EXISTS row_number INTEGER;  -- 
 -- What reading depended on besides the file (reader version, synonyms, towns, catalog): a change reads again.
 ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS reading_key VARCHAR;
 ALTER TABLE audit.findings ADD COLUMN IF NOT EXISTS standard_value VARCHAR;  -- the catalog's value (目录值)
-ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;  -- the one item the submitted code names
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_evidence VARCHAR;  -- where town/community were read
-ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS site_evidence VARCHAR;  -- the one item the submitted code names
-ALTER TABLE published.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;
 
 -- The catalog's own problems, for staff (the 目录问题 report); rewritten when the catalog is loaded.
 CREATE TABLE IF NOT EXISTS core.catalog_findings (
@@ -184,10 +176,13 @@ CREATE TABLE IF NOT EXISTS audit.district_stats (
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS context_sha256 VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS rebuilt_districts VARCHAR;  -- JSON list
 CREATE TABLE IF NOT EXISTS core.district_inputs (district VARCHAR PRIMARY KEY, signature VARCHAR NOT NULL);
--- The run that built each district's rows now in core.site_items, and the build of each district's
--- rows in published.site_items: publishing copies only the districts whose builds differ.
+-- The run that built each district's rows now in core.site_items (NULL while a run builds them
+-- again), and the build of each district that is published (views.sql: published.site_items).
 ALTER TABLE core.district_inputs ADD COLUMN IF NOT EXISTS built_run VARCHAR;
 CREATE TABLE IF NOT EXISTS published.site_districts (district VARCHAR PRIMARY KEY, built_run VARCHAR NOT NULL);
+-- The published rows of districts built again since (by a run whose list was not published, or the
+-- one running): kept until the next publish (warehouse/published_rows.py).
+CREATE TABLE IF NOT EXISTS core.site_items_held AS SELECT * FROM core.site_items WITH NO DATA;
 -- What each district's current 一次告知 report shows (a digest of its figures and findings): a run
 -- writes a district's report again only when it changed.
 CREATE TABLE IF NOT EXISTS core.district_reports (district VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL);

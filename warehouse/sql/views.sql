@@ -7,6 +7,17 @@ FROM landing.files f;
 
 CREATE OR REPLACE VIEW main.site_items AS SELECT * FROM core.site_items;
 
+-- The published version's site items: each district's rows of its published build, from core while
+-- core holds that build, else held (warehouse/published_rows.py); rows of no known build as built.
+CREATE OR REPLACE VIEW published.site_items AS
+SELECT * FROM core.site_items
+WHERE district IS NULL
+   OR district NOT IN (SELECT district FROM core.district_inputs)
+   OR district IN (SELECT i.district FROM core.district_inputs i
+                   JOIN published.site_districts p ON p.district = i.district AND p.built_run = i.built_run)
+UNION ALL BY NAME
+SELECT * FROM core.site_items_held;
+
 -- Waiting for people: every pair still to review, and pairs without a candidate nobody answered yet.
 CREATE OR REPLACE VIEW main.review_queue AS
 SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY source_file, row_number) AS raw_name,
