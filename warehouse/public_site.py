@@ -27,10 +27,11 @@ from transforms.fields import SITE_LEVELS
 from warehouse import site_pages as P
 from warehouse import swap
 from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
-from warehouse.site_stations import write_sites
 from warehouse.site_data import (
-    AUDIENCE_CODES, SiteData, district_sites, extras_of, forget, gather, guide_extras_of, level_sorted, split_values, text_of,
+    AUDIENCE_CODES, SiteData, district_sites, extras_of, forget, gather, guide_extras_of, level_sorted, split_values,
+    text_of,
 )
+from warehouse.site_stations import write_sites
 
 SITE_DIR = "site"
 BUILDS_DIR = ".site-builds"
@@ -106,7 +107,6 @@ class SiteWriter:
         self.listed = {code: self._listed(code) for code in self.codes}
         self.facets = self._facets()
         self._rows: dict[str, dict[str, str]] = {}
-        # district -> town -> community ('' for the town's centre) -> item codes
 
     def rows(self, codes, root: str) -> list[str]:
         """The rendered list rows of items, by name, each rendered once per page depth."""
