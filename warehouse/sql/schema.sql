@@ -181,7 +181,8 @@ CREATE TABLE IF NOT EXISTS core.district_inputs (district VARCHAR PRIMARY KEY, s
 ALTER TABLE core.district_inputs ADD COLUMN IF NOT EXISTS built_run VARCHAR;
 CREATE TABLE IF NOT EXISTS published.site_districts (district VARCHAR PRIMARY KEY, built_run VARCHAR NOT NULL);
 -- The published rows of districts built again since (by a run whose list was not published, or the
--- one running): kept until the next publish (warehouse/published_rows.py).
+-- one running): kept until the next publish (warehouse/published_rows.py). Its columns are core's,
+-- in core's order (a whole rebuild renames one to the other): a column added to one is added to both.
 CREATE TABLE IF NOT EXISTS core.site_items_held AS SELECT * FROM core.site_items WITH NO DATA;
 -- What each district's current 一次告知 report shows (a digest of its figures and findings): a run
 -- writes a district's report again only when it changed.
