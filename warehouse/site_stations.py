@@ -35,6 +35,7 @@ def write_sites(writer, previous: Path | None) -> None:
     sites = writer.district_sites([d for d in writer.data.districts if d not in kept])
     builds, overview = {}, []
     for district in writer.data.districts:
+        towns = _town_rows(writer, district)
         if district in kept:
             (writer.folder / _folder(district)).parent.mkdir(parents=True, exist_ok=True)
             link_tree(previous / _folder(district), writer.folder / _folder(district))
@@ -43,9 +44,8 @@ def write_sites(writer, previous: Path | None) -> None:
         else:
             builds[district] = {"key": keys[district], "version": writer.data.version,
                                 "published_at": writer.data.published_at}
-            _write_district(writer, district, sites.get(district, {}),
+            _write_district(writer, district, sites.get(district, {}), towns,
                             replace(writer.footer, version=writer.data.version, label=STATION_LABEL))
-        towns = _town_rows(writer, district)
         links = "".join(f'<li><a href="{P.href("../", P.town_path(district, t))}">{P.e(t)}</a></li>' for t, *_ in towns)
         overview.append((district, len(towns), sum(r[2] for r in towns), links))
     with_towns = sum(n for _, n, _, _ in overview) <= OVERVIEW_TOWNS
@@ -90,10 +90,12 @@ def _town_rows(writer, district: str) -> list[tuple[str, int, int, int]]:
     return rows
 
 
-def _write_district(writer, district: str, towns: dict[str, dict[str, list[str]]], footer: P.Footer) -> None:
-    """A district's page, its towns' and its communities' (towns: town -> place -> item codes)."""
+def _write_district(writer, district: str, sites: dict[str, dict[str, list[str]]],
+                    rows: list[tuple[str, int, int, int]], footer: P.Footer) -> None:
+    """A district's page, its towns' and its communities' (sites: town -> place -> item codes;
+    rows: _town_rows)."""
     crumbs = [("首页", "index.html"), ("服务站点", "sites/index.html"), (district, P.district_path(district))]
-    for town, places in sorted(towns.items()):
+    for town, places in sorted(sites.items()):
         centre = places.get("", [])
         station_links = []
         for community, codes in sorted((p, c) for p, c in places.items() if p):
@@ -114,7 +116,6 @@ def _write_district(writer, district: str, towns: dict[str, dict[str, list[str]]
                 + (P.items_table(writer.rows(centre, ROOT), title) if centre else "<p>暂无。</p>")
                 + "</section>")
         writer.write(P.town_path(district, town), P.layout(title, body, ROOT, footer, crumbs + [(town, None)]))
-    rows = _town_rows(writer, district)
     table = "".join(
         f'<tr><td><a href="{P.href("../../", P.town_path(district, t))}">{P.e(t)}</a></td><td>{c}</td>'
         f"<td>{s}</td><td>{n}</td></tr>" for t, c, s, n in rows)
