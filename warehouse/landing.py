@@ -25,6 +25,9 @@ from transforms.ingest import LANDING_COLUMNS
 from warehouse.landing_files import LandedFile, rows_file_name
 from warehouse.sql_literal import path_literal
 
+# After the landed columns, landing.rows gives each row's place in its rows file (0, 1, …): with
+# the file, it names the row, and core.site_items numbers its rows by it (warehouse/build.py).
+PLACE_COLUMN = "landed_row"
 FILE_FINDING_COLUMNS = ["source_file", "file_sha256", "sheet", "field", "rule", "severity", "message"]
 
 
@@ -129,10 +132,11 @@ def refresh_rows_view(con: duckdb.DuckDBPyConnection, directory: Path | None) ->
         present = {r[0] for r in con.sql(f"DESCRIBE SELECT * FROM read_parquet([{files}], union_by_name = true)").fetchall()}
         columns = ", ".join(c if c in present else f"NULL::{'INTEGER' if c == 'row_number' else 'VARCHAR'} AS {c}"
                             for c in LANDING_COLUMNS)
-        source = f"SELECT {columns} FROM read_parquet([{files}], union_by_name = true)"
+        source = (f"SELECT {columns}, file_row_number AS {PLACE_COLUMN} "
+                  f"FROM read_parquet([{files}], union_by_name = true, file_row_number = true)")
     else:
         nulls = ", ".join(f"NULL::{'INTEGER' if c == 'row_number' else 'VARCHAR'} AS {c}" for c in LANDING_COLUMNS)
-        source = f"SELECT {nulls} WHERE false"
+        source = f"SELECT {nulls}, NULL::BIGINT AS {PLACE_COLUMN} WHERE false"
     con.execute(f"CREATE OR REPLACE VIEW landing.rows AS {source}")
     return len(paths)
 

@@ -84,6 +84,8 @@ def test_every_fixture_reads_back_through_the_view_unchanged(tmp_path, name):
     read = ingest_file((FIXTURES / name).read_bytes(), f"崂山区/{name}", "崂山区", context()).rows.to_pylist()
     expected = sorted((tuple(r[c] for c in LANDING_COLUMNS) for r in read), key=lambda r: (r[3] or "", r[4]))
     assert stored == expected and len(stored) == landed.row_count
+    places = con.sql(f"SELECT list({landing.PLACE_COLUMN} ORDER BY {landing.PLACE_COLUMN}) FROM landing.rows").fetchall()
+    assert places == [(list(range(landed.row_count)) or None,)]  # each row's own place in its rows file
     assert (landed.rows_file is None) == (landed.row_count == 0)
     con.close()
 
@@ -177,7 +179,7 @@ def test_a_file_gone_since_the_scan_is_a_finding(tmp_path):
 def test_an_in_memory_warehouse_has_an_empty_landing_view():
     con = db.connect(":memory:")
     assert con.sql("SELECT count(*) FROM landing.rows").fetchall() == [(0,)]
-    assert [c[0] for c in con.sql("DESCRIBE landing.rows").fetchall()] == LANDING_COLUMNS
+    assert [c[0] for c in con.sql("DESCRIBE landing.rows").fetchall()] == LANDING_COLUMNS + [landing.PLACE_COLUMN]
 
 
 def test_a_schema_1_warehouse_is_upgraded_with_its_rows_kept(tmp_path):
