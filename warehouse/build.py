@@ -1,7 +1,10 @@
 """Build core.site_items from landing.rows: normalize each distinct value once, match each
 distinct (name, code) pair once, and let DuckDB join the answers back to every row."""
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import duckdb
 import pandas as pd
@@ -150,14 +153,45 @@ JOIN new_item_ids ids ON ids.source_file = s.source_file
 """
 
 # Each file's first item_id: the new rows are numbered after the kept rows' highest id, file by
-# file, in their rows files' order. Not a sequence's nextval(), nor row_number() OVER (): either
+# file, in the order landing.rows reads them (by district). Not a sequence's nextval(), nor row_number() OVER (): either
 # makes DuckDB insert a province's rows in one thread (56 s against 27 s on two cores).
 NEW_IDS_SQL = """
 CREATE OR REPLACE TEMP TABLE new_item_ids AS
-SELECT source_file, {first_id} + coalesce(sum(span) OVER (ORDER BY source_file ROWS BETWEEN UNBOUNDED PRECEDING
-                                                         AND 1 PRECEDING), 0) AS first_id
-FROM (SELECT source_file, max(landed_row) + 1 AS span FROM build_rows GROUP BY source_file)
+SELECT source_file, {first_id} + coalesce(sum(span) OVER (ORDER BY district, source_file ROWS BETWEEN
+                                                         UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS first_id
+FROM (SELECT district, source_file, max(landed_row) + 1 AS span FROM build_rows GROUP BY district, source_file)
 """
+
+
+MATCH_WORKER_MIN_PAIRS = 20_000  # fewer pairs match in a few seconds: not worth a second process
+
+
+def _ready() -> bool:
+    """Nothing: a worker that ran it has imported this module, and with it the matching."""
+    return True
+
+
+def _match_worker(started: bool) -> ProcessPoolExecutor | None:
+    """A second process for matching (spawned: nothing inherited from a busy parent). Started
+    before the normalizing when the night is large, so that its imports are done when it is needed."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    if started:
+        pool.submit(_ready)
+    return pool
+
+
+def _match(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFrame, settings: MatchSettings,
+           decisions: pd.DataFrame, worker: ProcessPoolExecutor | None) -> pd.DataFrame:
+    """match_pairs; a large night's second half in the worker (the matching is Python, one core). A
+    pair's answer depends only on the pair, so the halves give the whole's answers."""
+    if worker is None or len(queries) < MATCH_WORKER_MIN_PAIRS:
+        return match_pairs(queries, catalog, aliases, settings, decisions)
+    half = len(queries) // 2
+    second = worker.submit(match_pairs, queries.iloc[half:], catalog, aliases, settings, decisions)
+    first = match_pairs(queries.iloc[:half], catalog, aliases, settings, decisions)
+    return pd.concat([first, second.result()])
 
 
 def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
@@ -167,6 +201,17 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
 
     Each row's result depends only on its own values, the catalog, aliases and people's decisions,
     so rebuilding a district alone gives the rows a whole rebuild would."""
+    worker = _match_worker(started=districts is None)
+    try:
+        parts = _build(con, reference, settings, districts, worker)
+    finally:
+        if worker is not None:
+            worker.shutdown(cancel_futures=True)
+    return {part: round(value, 2) for part, value in parts.items()}
+
+
+def _build(con: duckdb.DuckDBPyConnection, reference: Reference, settings: MatchSettings, districts: list[str] | None,
+           worker: ProcessPoolExecutor | None) -> dict[str, float]:
     seconds, started = {}, time.perf_counter()
     chosen = "" if districts is None else f" WHERE district IN ({text_list(districts)})"
     # Some districts: their rows are read from the rows files once, not once per element (a
@@ -184,7 +229,7 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
         "SELECT alias_key, catalog_code AS code, method FROM core.aliases WHERE catalog_code IS NOT NULL"
     ).df()
     decisions = con.sql("SELECT review_key, decision, catalog_code FROM core.review_decisions").df()
-    con.register("matches", match_pairs(queries, catalog, aliases, settings, decisions))
+    con.register("matches", _match(queries, catalog, aliases, settings, decisions, worker))
     seconds["match"] = time.perf_counter() - started
     started = time.perf_counter()
     hold_published_rows(con, districts)  # the published list keeps them until the next publish
@@ -198,4 +243,4 @@ def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
     con.execute(f"DROP {kind} build_rows")
     con.execute("DROP TABLE new_item_ids")
     seconds["join"] = time.perf_counter() - started
-    return {part: round(value, 2) for part, value in seconds.items()}
+    return seconds
