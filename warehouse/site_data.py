@@ -41,10 +41,10 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
                            "ORDER BY version", [version]).df()
     catalog = catalog_frame(con, version)
     methods = list(ACCEPTED_METHODS)
-    # The version's (site, item) pairs, kept for this build (a province has millions): the pages of
-    # a district are rendered from them only when that district's pages are written again.
+    # The version's distinct (site, item) pairs, kept for this build (a province has millions): the
+    # pages of a district are rendered from them only when that district's pages are written again.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {LISTED} AS
-        SELECT district, town, CASE WHEN site_level = '{TOWN_LEVEL}' THEN '' ELSE community END AS place,
+        SELECT DISTINCT district, town, CASE WHEN site_level = '{TOWN_LEVEL}' THEN '' ELSE community END AS place,
                catalog_code
         FROM published.site_items s
         WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
@@ -52,7 +52,7 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
           AND EXISTS (SELECT 1 FROM published.catalog_items c WHERE c.version = ?
                       AND c.site_level = s.site_level AND c.catalog_code = s.catalog_code)""", [methods, version])
     site_counts: dict = {}
-    for district, town, place, items in con.sql(f"""SELECT district, town, place, count(DISTINCT catalog_code)
+    for district, town, place, items in con.sql(f"""SELECT district, town, place, count(*)
                                                    FROM {LISTED} GROUP BY ALL ORDER BY ALL""").fetchall():
         site_counts.setdefault(district, {}).setdefault(town, {})[place] = items
     aliases = dict(con.execute("""
@@ -74,8 +74,8 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
 
 
 def district_sites(con: duckdb.DuckDBPyConnection, districts: list[str]) -> dict[str, dict[str, dict[str, list[str]]]]:
-    """district -> town -> place -> its item codes (repeats and order as DuckDB gives them), of the
-    districts whose pages are written (after gather, on its connection)."""
+    """district -> town -> place -> its item codes (in the order DuckDB gives them), of the districts
+    whose pages are written (after gather, on its connection)."""
     sites: dict = {}
     for district, town, place, codes in con.execute(f"""
             SELECT district, town, place, list(catalog_code) FROM {LISTED}
@@ -92,19 +92,16 @@ def forget(con: duckdb.DuckDBPyConnection) -> None:
 def _offered(con, budget: int) -> dict:
     """Where each item is offered, counted by DuckDB: a province has millions of (site, item) pairs,
     and the community names of an item offered nearly everywhere would not fit its guide anyway."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE offered_places AS SELECT DISTINCT catalog_code, district, town, place "
-                f"FROM {LISTED}")
-    towns = con.sql("""
+    towns = con.sql(f"""
         SELECT catalog_code, district, town, bool_or(place = '') AS at_centre,
                count(*) FILTER (WHERE place <> '') AS communities
-        FROM offered_places GROUP BY ALL ORDER BY catalog_code, district, town""").fetchall()
-    names = {(code, district, town): places for code, district, town, places in con.execute("""
-        SELECT catalog_code, district, town, list(place ORDER BY place) FROM offered_places
+        FROM {LISTED} GROUP BY ALL ORDER BY catalog_code, district, town""").fetchall()
+    names = {(code, district, town): places for code, district, town, places in con.execute(f"""
+        SELECT catalog_code, district, town, list(place ORDER BY place) FROM {LISTED}
         WHERE place <> '' AND catalog_code IN (
-            SELECT catalog_code FROM offered_places GROUP BY catalog_code
+            SELECT catalog_code FROM {LISTED} GROUP BY catalog_code
             HAVING coalesce(sum(strlen(place) + 3) FILTER (WHERE place <> ''), 0) <= ?)
         GROUP BY ALL""", [budget]).fetchall()}
-    con.execute("DROP TABLE offered_places")
     offered: dict = {}
     for code, district, town, at_centre, communities in towns:
         key = (code, district, town)
