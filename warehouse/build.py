@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import duckdb
 import pandas as pd
@@ -153,8 +154,8 @@ JOIN new_item_ids ids ON ids.source_file = s.source_file
 """
 
 # Each file's first item_id: the new rows are numbered after the kept rows' highest id, file by
-# file, in the order landing.rows reads them (by district). Not a sequence's nextval(), nor row_number() OVER (): either
-# makes DuckDB insert a province's rows in one thread (56 s against 27 s on two cores).
+# file in district order, each row by its place in its rows file. Not a sequence's nextval(), nor
+# row_number() OVER (): either makes DuckDB insert a province's rows in one thread (56 s, not 31 s).
 NEW_IDS_SQL = """
 CREATE OR REPLACE TEMP TABLE new_item_ids AS
 SELECT source_file, {first_id} + coalesce(sum(span) OVER (ORDER BY district, source_file ROWS BETWEEN
@@ -189,9 +190,12 @@ def _match(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFrame, 
     if worker is None or len(queries) < MATCH_WORKER_MIN_PAIRS:
         return match_pairs(queries, catalog, aliases, settings, decisions)
     half = len(queries) // 2
-    second = worker.submit(match_pairs, queries.iloc[half:], catalog, aliases, settings, decisions)
-    first = match_pairs(queries.iloc[:half], catalog, aliases, settings, decisions)
-    return pd.concat([first, second.result()])
+    try:
+        second = worker.submit(match_pairs, queries.iloc[half:], catalog, aliases, settings, decisions)
+        first = match_pairs(queries.iloc[:half], catalog, aliases, settings, decisions)
+        return pd.concat([first, second.result()])
+    except BrokenProcessPool:  # the worker died (killed for memory, say): every pair is matched here
+        return match_pairs(queries, catalog, aliases, settings, decisions)
 
 
 def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,

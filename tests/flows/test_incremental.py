@@ -67,6 +67,22 @@ def test_the_incremental_night_ends_where_a_whole_rebuild_ends(two_months, whole
         assert _read(paths["warehouse"], figures) == _read(str(base / "w.duckdb"), figures), table
 
 
+def test_item_ids_run_district_by_district(two_months, whole_rebuild):
+    """Every row has an id of its own. A whole build numbers the districts one block after another;
+    a night that built one district again numbers its rows after everyone else's, who keep theirs."""
+    _, paths, *_ = two_months
+    base, _ = whole_rebuild
+    blocks = ("SELECT district, min(item_id), max(item_id), count(*), count(DISTINCT item_id) FROM core.site_items "
+              "GROUP BY district ORDER BY 2")
+    for warehouse in (str(base / "w.duckdb"), paths["warehouse"]):
+        found = _read(warehouse, blocks)
+        assert all(last - first + 1 == rows == distinct for _, first, last, rows, distinct in found), warehouse
+        assert all(before[2] < after[1] for before, after in zip(found, found[1:])), warehouse
+    whole = [district for district, *_ in _read(str(base / "w.duckdb"), blocks)]
+    assert whole == sorted(whole)
+    assert [district for district, *_ in _read(paths["warehouse"], blocks)] == [d for d in whole if d != RESENT] + [RESENT]
+
+
 def test_the_site_s_station_pages_say_what_a_whole_rebuild_s_say(two_months, whole_rebuild):
     """The other districts' pages are linked from the night before: the same text but the footer."""
     base, *_ = two_months

@@ -1,5 +1,8 @@
 """warehouse/build.py: a large night's pairs are matched in two processes, with one process's answers."""
 
+import os
+import signal
+
 import pandas as pd
 
 from tests.transforms.test_matching import ALIASES, CATALOG, CATALOG_ITEMS, NAME_COLUMNS
@@ -43,3 +46,16 @@ def test_a_small_night_matches_in_its_own_process():
         assert not worker._processes  # never started: a handful of pairs is not worth a process
     finally:
         worker.shutdown()
+
+
+def test_a_worker_that_died_leaves_the_matching_to_the_run(monkeypatch):
+    pairs = queries()
+    monkeypatch.setattr(build, "MATCH_WORKER_MIN_PAIRS", 10)
+    worker = build._match_worker(started=True)
+    try:
+        (pid,) = worker._processes
+        os.kill(pid, signal.SIGKILL)
+        matched = build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, worker)
+    finally:
+        worker.shutdown()
+    pd.testing.assert_frame_equal(matched, match_pairs(pairs, CATALOG, ALIASES, MatchSettings()))
