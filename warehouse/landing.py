@@ -119,9 +119,8 @@ def refresh_rows_view(con: duckdb.DuckDBPyConnection, directory: Path | None) ->
     A listed file that has gone missing (someone emptied the rows folder) is unlisted: a loaded
     file is then read again (files_to_read); a rejected file's kept last good version is lost, and
     `submissions` no longer says it is in use."""
-    # In district order, as core.site_items numbers the rows (warehouse/build.py).
-    listed = [r[0] for r in con.sql("SELECT rows_file FROM landing.files WHERE rows_file IS NOT NULL "
-                                    "GROUP BY rows_file ORDER BY min(district), min(source_file), rows_file").fetchall()]
+    listed = [r[0] for r in con.sql("SELECT DISTINCT rows_file FROM landing.files WHERE rows_file IS NOT NULL "
+                                    "ORDER BY 1").fetchall()]
     missing = [name for name in listed if directory is None or not (directory / name).exists()]
     if missing:
         con.execute("UPDATE landing.files SET rows_file = NULL, good_sha256 = NULL "
