@@ -37,19 +37,32 @@ def new_context(docs_dir: Path | None = None):
     return context
 
 
-@dataclass
+@dataclass(frozen=True)
 class DataDocs:
     """One run's Data Docs: its validations are filed under the run's name and time.
 
-    Use one per run, so the site's index lists every suite of the run together.
+    Use one per run, so the site's index lists every suite of the run together. Plain data, so a
+    run can hand it to the process that runs GX (expectations/gx_process.py), which makes the GX
+    context for it there (docs_context).
     """
-    context: object
+    docs_dir: Path
     run_name: str
     run_time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 def data_docs(docs_dir: Path, run_name: str) -> DataDocs:
-    return DataDocs(new_context(docs_dir), run_name)
+    return DataDocs(Path(docs_dir).resolve(), run_name)  # resolved here: GX wants it absolute
+
+
+_docs_context: tuple[DataDocs, object] | None = None  # the last run's: a run validates its suites in turn
+
+
+def docs_context(docs: DataDocs):
+    """The GX context holding `docs`' validations, made on its first use in this process."""
+    global _docs_context
+    if _docs_context is None or _docs_context[0] != docs:
+        _docs_context = (docs, new_context(docs.docs_dir))
+    return _docs_context[1]
 
 
 def build_suite(name: str, rules: list[Rule]):
@@ -87,7 +100,7 @@ def validate(frame: pd.DataFrame, suite_name: str, rules: list[Rule], docs: Data
 
     frame = frame[rule_columns(rules)]
     asset = asset or suite_name
-    context = docs.context if docs else new_context()
+    context = docs_context(docs) if docs else new_context()
     batch_definition = (context.data_sources.add_pandas(f"mulu_{suite_name}").add_dataframe_asset(asset)
                         .add_batch_definition_whole_dataframe("all"))
     suite = build_suite(suite_name, rules)

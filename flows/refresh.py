@@ -5,9 +5,7 @@ and only the program's own faults raise. A night with no new input skips the wor
 """
 
 import contextvars
-import importlib
 import json
-import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -19,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from expectations import gx_process
 from expectations.data_docs import make_offline
 from expectations.runner import data_docs
 from flows import alerts, reading, steps, validation
@@ -52,10 +51,10 @@ def normalize_and_match(con, reference, districts: list[str] | None) -> tuple[in
 
 
 @task(cache_policy=NO_CACHE)
-def validate(con, scan, run_id, docs, districts: list[str] | None) -> dict[str, int]:
+def validate(con, scan, run_id, docs, districts: list[str] | None, gx) -> dict[str, int]:
     """Store the run's findings: the inbox's, and the rules' over the rebuilt districts (all when
     None); the other districts' row and site findings are carried from the last build."""
-    return validation.validate_run(con, scan, run_id, docs, districts)
+    return validation.validate_run(con, scan, run_id, docs, districts, gx)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -131,10 +130,14 @@ def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, wareh
 
 def run_refresh(options: RefreshOptions, logger) -> RunSummary:
     with run_lock(options.warehouse):  # one refresh of a warehouse at a time (held already under `mulu refresh`)
-        return _run_refresh(options, logger)
+        gx = gx_process.start()  # Great Expectations imports in a process of its own meanwhile
+        try:
+            return _run_refresh(options, logger, gx)
+        finally:
+            gx.close()
 
 
-def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
+def _run_refresh(options: RefreshOptions, logger, gx: gx_process.GxProcess | gx_process.InProcess) -> RunSummary:
     reference = load_reference(options.reference)
     catalog_file = catalog_path(options.catalog, options.reference)
     catalog_bytes = catalog_file.read_bytes()
@@ -170,18 +173,16 @@ def _run_refresh(options: RefreshOptions, logger) -> RunSummary:
             signatures = increments.district_signatures(con, scan)
             rebuild = None if options.force else increments.districts_to_rebuild(con, context, signatures)
             logger.info("Districts built again: %s", "all" if rebuild is None else "、".join(rebuild) or "none")
-        # Great Expectations takes seconds to import: let that overlap with normalizing and matching
-        # (not with reading, which keeps every core busy).
-        threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
         with timer("normalize_match"):
             rows, parts = normalize_and_match(con, reference, rebuild)
             timer.seconds.update({f"normalize_match.{part}": value for part, value in parts.items()})
         docs_build = swap.new_build(options.out / DATA_DOCS_BUILDS, run_id)  # GX Data Docs of this run
         with timer("validate"):
             docs = data_docs(docs_build, f"mulu-{run_id}")
-            severities = validate(con, scan, run_id, docs, rebuild)
+            severities = validate(con, scan, run_id, docs, rebuild, gx)
         with timer("publish"):
-            candidate, reasons = steps.audit_candidate(con, options, docs)
+            candidate, reasons = steps.audit_candidate(con, options, docs, gx)
+            gx.close()  # the run's last rules: its memory is free for the files and the site
             make_offline(docs_build)
             swap.publish_build(docs_build, run_id, options.out / "data_docs")
             summary = RunSummary(run_id, "blocked" if reasons else "published", files_read=len(to_read),

@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 
 from expectations.rules import publish_rules
-from expectations.runner import DataDocs, run_rules
+from expectations.gx_process import IN_PROCESS, GxProcess, InProcess
+from expectations.runner import DataDocs
 from flows.inbox import InboxScan
 from transforms.fields import CONFORMANCE_ELEMENTS
 from transforms.ingest import READER_VERSION
@@ -165,8 +166,10 @@ def count_outcomes(con, severities: dict[str, int], summary: RunSummary) -> None
     summary.errors, summary.warnings = severities.get("error", 0), severities.get("warning", 0)
 
 
-def audit_candidate(con, options: RefreshOptions, docs: DataDocs | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """The candidate catalog and the reasons it must not be published (empty when it may)."""
+def audit_candidate(con, options: RefreshOptions, docs: DataDocs | None = None,
+                    gx: GxProcess | InProcess = IN_PROCESS) -> tuple[pd.DataFrame, list[str]]:
+    """The candidate catalog and the reasons it must not be published (empty when it may);
+    gx: where the rules run (expectations/gx_process.py)."""
     candidate = build_candidate(con)
     version = current_version(con)
     previous = scalar(con, "SELECT item_count FROM published.catalog_versions WHERE version = ?", [version]) \
@@ -174,7 +177,7 @@ def audit_candidate(con, options: RefreshOptions, docs: DataDocs | None = None) 
     rules = publish_rules(previous, options.max_shrink)
     if candidate.empty:
         return candidate, ["没有任何可发布的目录事项：所有区(市)的报送均无法匹配到目录"]
-    passed, failures = run_rules(candidate, "publish_audit", rules, docs=docs,
+    passed, failures = gx.run_rules(candidate, "publish_audit", rules, docs=docs,
                                  asset="published.catalog_items_candidate")
     reasons = [] if passed else sorted(set(failures["message"]))
     return candidate, reasons

@@ -8,8 +8,9 @@ failing rows are then written in SQL, so a province's millions of rows never bec
 import duckdb
 import pandas as pd
 
+from expectations.gx_process import IN_PROCESS, GxProcess, InProcess
 from expectations.rules import CODE_HINT_RULES, ONLINE_SHARE, ROW_RULES, SITE_RULES
-from expectations.runner import DataDocs, run_rules
+from expectations.runner import DataDocs
 from flows.inbox import InboxScan
 from warehouse import checks
 from warehouse.db import scalar
@@ -19,13 +20,13 @@ FINDING_COLUMNS = ["district", "source_file", "sheet", "row_number", "field", "r
 
 
 def validate_run(con: duckdb.DuckDBPyConnection, scan: InboxScan, run_id: str, docs: DataDocs | None,
-                 districts: list[str] | None) -> dict[str, int]:
+                 districts: list[str] | None, gx: GxProcess | InProcess = IN_PROCESS) -> dict[str, int]:
     """Store the run's findings: the inbox's, and the rules' over the items and sites of `districts`
     (all when None), the other districts' row and site findings carried from the last build.
-    Returns the count per severity."""
+    Returns the count per severity. gx: where the rules run (expectations/gx_process.py)."""
     store_findings(con, run_id, inbox_findings(con, scan))
-    validate_rows(con, run_id, docs, districts)
-    store_findings(con, run_id, validate_sites(con, docs, districts))
+    validate_rows(con, run_id, docs, districts, gx)
+    store_findings(con, run_id, validate_sites(con, docs, districts, gx))
     if districts is not None:
         carry_findings(con, run_id, districts)
     return dict(con.execute("SELECT severity, count(*) FROM audit.findings WHERE run_id = ? GROUP BY severity",
@@ -33,7 +34,7 @@ def validate_run(con: duckdb.DuckDBPyConnection, scan: InboxScan, run_id: str, d
 
 
 def validate_rows(con: duckdb.DuckDBPyConnection, run_id: str, docs: DataDocs | None = None,
-                  districts: list[str] | None = None) -> int:
+                  districts: list[str] | None = None, gx: GxProcess | InProcess = IN_PROCESS) -> int:
     """Row-level findings of every site item (GX suite 'site_items'), or of the items of
     `districts` only, stored with provenance and values; returns how many.
 
@@ -41,19 +42,19 @@ def validate_rows(con: duckdb.DuckDBPyConnection, run_id: str, docs: DataDocs | 
     profiles = checks.check_profiles(con, districts)
     if profiles.empty:
         return 0
-    _, failures = run_rules(profiles, "site_items", ROW_RULES, id_column="profile_id", docs=docs,
+    _, failures = gx.run_rules(profiles, "site_items", ROW_RULES, id_column="profile_id", docs=docs,
                             asset="core.site_items (check profiles)")
     return checks.insert_row_findings(con, run_id, failures.rename(columns={"row_id": "profile_id"}),
                                       CODE_HINT_RULES)
 
 
 def validate_sites(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None,
-                   districts: list[str] | None = None) -> pd.DataFrame:
+                   districts: list[str] | None = None, gx: GxProcess | InProcess = IN_PROCESS) -> pd.DataFrame:
     """Site-level findings (GX suite 'sites'): the online share of 依申请 items per site (of `districts`)."""
     frame = checks.site_frame(con, ONLINE_SHARE, districts)
     if frame.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    _, failures = run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",
+    _, failures = gx.run_rules(frame.reset_index(names="site_id"), "sites", SITE_RULES, id_column="site_id",
                             docs=docs, asset="core.site_items_by_site")
     sites = frame.loc[failures["row_id"].astype(int)].reset_index(drop=True)
     place = sites["town"] + sites["community"].where(sites["community"] == "", " " + sites["community"])

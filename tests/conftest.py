@@ -15,7 +15,10 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One Prefect test server for the whole session (starting one takes 10–16 s)."""
+    """One Prefect test server for the whole session (starting one takes 10–16 s). The session's
+    refreshes run Great Expectations in the session's process (expectations/gx_process.py): one
+    import, rather than a GX process per refresh."""
+    import great_expectations  # noqa: F401
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=60):

@@ -68,3 +68,23 @@ def test_a_night_that_fails_inside_the_flow_shows_no_traceback(tmp_path):
     assert "Traceback" not in done.stderr + done.stdout
     assert "运行失败" in done.stderr and "磁盘已满" in done.stderr
     assert "运行失败" in (tmp_path / "out" / "ALERT.txt").read_text(encoding="utf-8")
+
+
+def test_the_program_leaves_with_mains_code_once_its_exit_handlers_have_run(tmp_path):
+    """`mulu` skips the interpreter's teardown (flows.cli.run), never what exit handlers still do:
+    Prefect sends its logs there, and child processes are ended there."""
+    marker = tmp_path / "handler-ran.txt"
+    script = tmp_path / "program.py"
+    script.write_text(
+        "import atexit, sys\nfrom flows import cli\n"
+        "def command(args):\n"
+        f"    atexit.register(lambda: open({str(marker)!r}, 'w').write('ran'))\n"
+        "    print('输出未换行', end='')\n"
+        "    return 3\n"
+        "cli.COMMAND_FUNCTIONS['check'] = command\n"
+        "sys.argv = ['mulu', 'check']\ncli.run()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 3, done.stderr
+    assert done.stdout == "输出未换行", "buffered output is flushed before the process leaves"
+    assert marker.read_text() == "ran"
