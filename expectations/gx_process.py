@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from expectations.rules import Rule
     from expectations.runner import DataDocs
 
-LOW_PRIORITY = 10  # niceness: the import waits for a free core rather than slow the reading
+LOW_PRIORITY = 19  # niceness: the import takes a core only when nothing else wants it (the readers do)
 
 
 def _run_rules(*arguments) -> tuple[bool, pd.DataFrame]:

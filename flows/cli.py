@@ -204,7 +204,6 @@ def _refresh_now(args) -> int:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     from flows import watchdog
     from flows.alerts import raise_alert
-    from flows.dask_reading import with_dask
     from flows.refresh import nightly_refresh
     from flows.steps import preflight
     from warehouse.reference import ReferenceError
@@ -215,11 +214,15 @@ def _refresh_now(args) -> int:
     reference = Path(args.reference) if args.reference else None
     with run_lock(Path(args.warehouse), args.wait):  # before Prefect starts: a second run just says so
         try:
-            preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference)
+            preflight(Path(args.inbox), Path(args.catalog) if args.catalog else None, reference, Path(args.warehouse))
         except ReferenceError as error:  # the night cannot start: that too must reach someone
             raise_alert(Path(args.out), "not_started", error.problems, warehouse=args.warehouse)
             raise
-        refresh = with_dask(nightly_refresh, args.dask_address)
+        refresh = nightly_refresh
+        if args.dask_address:
+            from flows.dask_reading import with_dask
+
+            refresh = with_dask(nightly_refresh, args.dask_address)
         summary = refresh(inbox=args.inbox, catalog=args.catalog, warehouse=args.warehouse,
                           out=args.out, allow_shrink=args.allow_shrink, force=args.force,
                           reference=args.reference, dask_address=args.dask_address)

@@ -1,4 +1,10 @@
-"""The steps of one refresh as plain functions (no Prefect here); flows/refresh.py wires them."""
+"""The steps of one refresh as plain functions (no Prefect here); flows/refresh.py wires them.
+
+What a night with nothing new runs (the fingerprints, the timer) imports no pandas: the steps of a
+night that works import theirs where they run.
+"""
+
+from __future__ import annotations
 
 import hashlib
 import json
@@ -8,21 +14,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
-from expectations.rules import publish_rules
 from expectations.gx_process import IN_PROCESS, GxProcess, InProcess
-from expectations.runner import DataDocs
 from flows.inbox import InboxScan
-from transforms.fields import CONFORMANCE_ELEMENTS
-from transforms.ingest import READER_VERSION
-from transforms.matching import ACCEPTED_METHODS
-from warehouse.catalog_store import load_catalog, load_seed_aliases
+from transforms.fields import CONFORMANCE_ELEMENTS, READER_VERSION
 from warehouse.db import scalar
-from warehouse.publish import build_candidate, current_version
 from warehouse.reference import Reference
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from expectations.runner import DataDocs
 
 # Bump when a change must make every night's input count as new (6: the site figures keep the online
 # counts of rows of no town, and a night carries the unchanged districts' figures).
@@ -102,6 +107,32 @@ def context_fingerprint(catalog_bytes: bytes, reference: Reference, con: duckdb.
     return digest.hexdigest()
 
 
+def catalog_key(catalog_bytes: bytes, reference: Reference) -> str:
+    """The catalog's bytes with the reference data it is read with (its header words among them)."""
+    digest = hashlib.sha256(catalog_bytes)
+    for name, path in sorted(reference.files.items()):
+        digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def catalog_taken_before(warehouse: Path, key: str) -> bool:
+    """Whether a finished run of this warehouse took this catalog with this reference data (and
+    so read and checked it). Any doubt (no warehouse yet, an older one, a damaged one): False."""
+    if not Path(warehouse).is_file():
+        return False
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return bool(con.execute("SELECT count(*) FROM audit.runs WHERE catalog_sha256 = ? "
+                                "AND status IN ('published', 'unchanged', 'blocked')", [key]).fetchall()[0][0])
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
 def inputs_fingerprint(scan: InboxScan, context: str) -> str:
     """Everything a run's result depends on; equal fingerprints mean nothing to do."""
     digest = hashlib.sha256(context.encode())
@@ -124,11 +155,12 @@ def last_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
                        "ORDER BY started_at DESC LIMIT 1")
 
 
-def preflight(inbox: Path, catalog: Path | None, reference_dir: Path | None = None) -> None:
+def preflight(inbox: Path, catalog: Path | None, reference_dir: Path | None = None,
+              warehouse: Path | None = None) -> None:
     """Fail fast, before any work, on configuration a run cannot use; every problem listed at once.
     A catalog's own problems are findings, not a refusal: only one in which no item can be
-    identified stops the night."""
-    from warehouse.catalog_store import read_checked_catalog
+    identified stops the night. A catalog a finished run of `warehouse` took with the same
+    reference data was read and checked then: it is not read again (most nights change nothing)."""
     from warehouse.reference import ReferenceError, catalog_path, load_reference
 
     problems = []
@@ -142,15 +174,21 @@ def preflight(inbox: Path, catalog: Path | None, reference_dir: Path | None = No
     except ReferenceError as error:
         raise ReferenceError(problems + error.problems) from None
     if path.is_file():
-        try:
-            read_checked_catalog(path.read_bytes(), path.name, reference)
-        except ReferenceError as error:
-            problems += error.problems
+        data = path.read_bytes()
+        if not (warehouse and catalog_taken_before(warehouse, catalog_key(data, reference))):
+            from warehouse.catalog_store import read_checked_catalog  # pandas: only for a catalog no run took
+
+            try:
+                read_checked_catalog(data, path.name, reference)
+            except ReferenceError as error:
+                problems += error.problems
     if problems:
         raise ReferenceError(problems)
 
 
 def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Reference) -> int:
+    from warehouse.catalog_store import load_catalog, load_seed_aliases
+
     catalog = load_catalog(con, catalog_bytes, catalog_name, reference)
     load_seed_aliases(con, reference)
     return len(catalog)
@@ -158,6 +196,8 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
 
 def count_outcomes(con, severities: dict[str, int], summary: RunSummary) -> None:
     """Fill the summary's match and finding counts (severities: the run's findings per severity)."""
+    from transforms.matching import ACCEPTED_METHODS
+
     [(matched, review)] = con.sql("""
         SELECT count(*) FILTER (WHERE match_method IN (SELECT unnest(?::VARCHAR[]))),
                count(*) FILTER (WHERE match_method IN ('review', 'none'))
@@ -170,6 +210,9 @@ def audit_candidate(con, options: RefreshOptions, docs: DataDocs | None = None,
                     gx: GxProcess | InProcess = IN_PROCESS) -> tuple[pd.DataFrame, list[str]]:
     """The candidate catalog and the reasons it must not be published (empty when it may);
     gx: where the rules run (expectations/gx_process.py)."""
+    from expectations.rules import publish_rules
+    from warehouse.publish import build_candidate, current_version
+
     candidate = build_candidate(con)
     version = current_version(con)
     previous = scalar(con, "SELECT item_count FROM published.catalog_versions WHERE version = ?", [version]) \
@@ -210,6 +253,8 @@ def district_summary(con, run_id: str) -> pd.DataFrame:
 def district_table(con, run_id: str, summary: pd.DataFrame) -> list[dict]:
     """Per district, for the run's Prefect table artifact: rows, matched, review, errors, warnings and
     网上可办率 (the share of its sites' 依申请 items that can be done online). summary: district_summary's."""
+    import pandas as pd
+
     sites = _application_sites(con, run_id)
     online = (sites.groupby("district")[["online_items", "application_items"]].sum() if not sites.empty
               else pd.DataFrame(columns=["online_items", "application_items"]))
@@ -225,6 +270,8 @@ def district_table(con, run_id: str, summary: pd.DataFrame) -> list[dict]:
 
 
 def _percent(share) -> str | None:
+    import pandas as pd
+
     return None if pd.isna(share) else f"{share:.1%}"
 
 
@@ -237,6 +284,8 @@ def _application_sites(con, run_id: str) -> pd.DataFrame:
 
 def _quality_summary(con, run_id: str) -> pd.DataFrame:
     """Per district: 全市统一 conformance overall and per element, and sites meeting the online bar."""
+    import pandas as pd
+
     conformance = con.execute("SELECT district, conformance_share, element_shares FROM audit.district_stats "
                               "WHERE run_id = ?", [run_id]).df()
     shares = [json.loads(text) if isinstance(text, str) else {} for text in conformance["element_shares"]]

@@ -94,6 +94,17 @@ DERIVED_LABELS = {
 }
 
 
+# A landed rows file's columns (warehouse/landing_files.py): where each row came from, then its fields.
+LANDING_COLUMNS = (
+    ["district", "source_file", "file_sha256", "sheet", "row_number"]
+    + [f.name for f in SUBMISSION_FIELDS]
+    + ["extras", "site_evidence"]
+)
+
+# Bump when a change of reading (headers, columns, sites) must make every file count as unread.
+READER_VERSION = "4"
+
+
 def label(name: str) -> str:
     """The Chinese label of a column, or the name itself when it has none."""
     return LABELS.get(name) or DERIVED_LABELS.get(name) or name

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from transforms.fields import LABELS, REQUIRED_FIELDS, SUBMISSION_FIELDS
+from transforms.fields import LABELS, LANDING_COLUMNS, READER_VERSION, REQUIRED_FIELDS
 from transforms.column_content import ContentKnowledge
 from transforms.headers import detect_header
 from transforms.row_sites import assign_sites
@@ -19,11 +19,6 @@ SKIPPED_SHEET_WORDS = ("说明", "封面", "填报要求", "示例", "模板说�
 # Read, but without a finding when nothing is found: "目录" may be a table of contents or the data.
 # Skipped only as the whole name: "便民服务事项目录" is the data sheet, "目录" a table of contents.
 QUIET_SHEET_NAMES = ("目录", "字典", "下拉选项", "数据字典")
-LANDING_COLUMNS = (
-    ["district", "source_file", "file_sha256", "sheet", "row_number"]
-    + [f.name for f in SUBMISSION_FIELDS]
-    + ["extras", "site_evidence"]
-)
 ONCE_PER_FILE = ("column_inferred", "column_unplaced")  # column_missing stays per sheet (checks join on it)
 LANDING_SCHEMA = pa.schema([(c, pa.int32() if c == "row_number" else pa.dictionary(pa.int32(), pa.string()))
                            for c in LANDING_COLUMNS])
@@ -61,10 +56,6 @@ class IngestResult:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# Bump when a change of reading (headers, columns, sites) must make every file count as unread.
-READER_VERSION = "4"
 
 
 def reading_key(context: IngestContext) -> str:

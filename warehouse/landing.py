@@ -13,17 +13,23 @@ Rules (see README, "What happens to a bad file"):
   (an emptied folder is more likely an accident than the district withdrawing every item).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow.parquet as pq
 
-from transforms.ingest import LANDING_COLUMNS
-from warehouse.landing_files import LandedFile, rows_file_name
+from transforms.fields import LANDING_COLUMNS
+from warehouse.landing_files import rows_file_name
 from warehouse.sql_literal import path_literal
+
+if TYPE_CHECKING:
+    from warehouse.landing_files import LandedFile
+
+# pandas and pyarrow are imported where rows are stored: a night with nothing new never needs them.
 
 # After the landed columns, landing.rows gives each row's place in its rows file (0, 1, …): with
 # the file, it names the row, and core.site_items numbers its rows by it (warehouse/build.py).
@@ -78,6 +84,8 @@ def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFi
         findings += [{"source_file": landed.source_file, "file_sha256": landed.file_sha256, "sheet": f.sheet,
                       "field": f.field, "rule": f.rule, "severity": f.severity, "message": f.message}
                      for f in landed.findings]
+    import pandas as pd
+
     con.register("incoming_files", pd.DataFrame(files))
     con.register("incoming_findings", pd.DataFrame(findings, columns=FILE_FINDING_COLUMNS))
     con.execute("BEGIN TRANSACTION")
@@ -97,6 +105,8 @@ def store_readings(con: duckdb.DuckDBPyConnection, readings: list[tuple[LandedFi
 
 def forget_removed(con: duckdb.DuckDBPyConnection, inbox: list[InboxFile]) -> list[str]:
     """Drop files gone from the inbox (see the module's rules); returns the paths dropped."""
+    import pandas as pd
+
     present = pd.DataFrame({
         "source_file": pd.Series([f.source_file for f in inbox], dtype="str"),
         "district": pd.Series([f.district for f in inbox], dtype="str"),
@@ -156,6 +166,8 @@ def remove_unlisted_rows_files(con: duckdb.DuckDBPyConnection, directory: Path) 
 
 def move_rows_table_to_files(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
     """Schema 1 → 2: the rows of the table landing.rows become rows files; returns files written."""
+    import pyarrow.parquet as pq
+
     written = 0
     for source_file, good_sha256 in con.sql(
             "SELECT source_file, good_sha256 FROM landing.files WHERE good_sha256 IS NOT NULL").fetchall():

@@ -1,18 +1,21 @@
 """Land one inbox file: read it and write its rows as one parquet file in the rows folder.
 
 Runs in the reader processes, so it imports only what reading needs (no DuckDB, no pandas);
-warehouse/landing.py records the result in the warehouse.
+warehouse/landing.py records the result in the warehouse. The readers and pyarrow are imported
+where a file is landed: a night with nothing to read never imports them.
 """
+
+from __future__ import annotations
 
 import gc
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow.parquet as pq
-
-from transforms.ingest import FileFinding, IngestContext, IngestResult, empty_result, ingest_file, sha256
+if TYPE_CHECKING:
+    from transforms.ingest import FileFinding, IngestContext, IngestResult
 
 ROWS_DIR_SUFFIX = ".landing"
 
@@ -45,6 +48,8 @@ def rows_file_name(source_file: str, file_sha256: str) -> str:
 def land_file(path: Path, source_file: str, district: str, context: IngestContext, directory: Path) -> LandedFile:
     """Read one file and write its rows file. A fault while reading becomes a finding, so no single
     file can stop the night."""
+    from transforms.ingest import FileFinding, empty_result, ingest_file, sha256
+
     try:
         data = path.read_bytes()
     except OSError as error:  # moved or deleted since the inbox was scanned, or unreadable on disk
@@ -69,6 +74,8 @@ def land_file(path: Path, source_file: str, district: str, context: IngestContex
 
 def write_rows(result: IngestResult, directory: Path) -> LandedFile:
     """Write a reading's rows as parquet, atomically: a crash leaves no half-written rows file."""
+    import pyarrow.parquet as pq
+
     name = None
     if result.usable:
         name = rows_file_name(result.source_file, result.file_sha256)

@@ -26,6 +26,7 @@ import pandas as pd
 from transforms.fields import SITE_LEVELS
 from warehouse import site_pages as P
 from warehouse import swap
+from warehouse.swap import SITE_DIR
 from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
 from warehouse.site_data import (
     AUDIENCE_CODES, SiteData, district_sites, extras_of, forget, gather, guide_extras_of, level_sorted, split_values,
@@ -33,7 +34,6 @@ from warehouse.site_data import (
 )
 from warehouse.site_stations import write_sites
 
-SITE_DIR = "site"
 BUILDS_DIR = ".site-builds"
 ASSETS = Path(__file__).with_name("site_assets")
 PAGE_ITEMS = 200  # items per list page

@@ -10,6 +10,8 @@ import shutil
 import time
 from pathlib import Path
 
+SITE_DIR = "site"  # OUT/site: the public site (warehouse/public_site.py), one of the folders published whole
+
 
 def new_build(builds: Path, name: str) -> Path:
     """An empty folder to build into; builds a killed run left half-written are removed first."""

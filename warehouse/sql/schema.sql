@@ -175,6 +175,9 @@ CREATE TABLE IF NOT EXISTS audit.district_stats (
 -- inbox files, the districts it rebuilt (NULL: all), and each district's inputs at the last build.
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS context_sha256 VARCHAR;
 ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS rebuilt_districts VARCHAR;  -- JSON list
+-- The catalog and reference data a run took (steps.catalog_key): `mulu refresh` checks a catalog
+-- before it starts only when no finished run took it (flows/steps.py, preflight).
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS catalog_sha256 VARCHAR;
 CREATE TABLE IF NOT EXISTS core.district_inputs (district VARCHAR PRIMARY KEY, signature VARCHAR NOT NULL);
 -- The run that built each district's rows now in core.site_items (NULL while a run builds them
 -- again), and the build of each district that is published (views.sql: published.site_items).
