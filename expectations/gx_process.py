@@ -47,7 +47,8 @@ IN_PROCESS = InProcess()
 
 def _serve(connection) -> None:
     """The GX process: import GX at once, then run each rule set it is sent until the refresh hangs up."""
-    os.nice(LOW_PRIORITY)
+    if hasattr(os, "nice"):  # POSIX
+        os.nice(LOW_PRIORITY)
     import great_expectations  # noqa: F401  (why this process exists: the import, early)
 
     while True:

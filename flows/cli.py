@@ -151,8 +151,6 @@ def main(argv: list[str] | None = None) -> int:
 def _console_without_tracebacks() -> None:
     """Prefect prints a failed run's traceback on the console: people get mulu's one-line message
     instead, while the details file and the Prefect run's own logs keep the traceback."""
-    import logging
-
     from prefect.logging.configuration import ensure_logging_setup
 
     class WithoutTraceback(logging.Formatter):
