@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,9 @@ def _serve(connection) -> None:
     """The GX process: import GX at once, then run each rule set it is sent until the refresh hangs up."""
     if hasattr(os, "nice"):  # POSIX
         os.nice(LOW_PRIORITY)
+    # close() ends the process with SIGTERM, at any point: as an exit, not a kill, so that what GX's
+    # imports registered with multiprocessing's resource tracker (tqdm's lock) is released, unwarned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     import great_expectations  # noqa: F401  (why this process exists: the import, early)
 
     while True:
@@ -96,6 +100,9 @@ class GxProcess:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(5)
+        if self._process.is_alive():  # stuck in native code: killed
+            self._process.kill()
+            self._process.join()
 
 
 _started: GxProcess | None = None

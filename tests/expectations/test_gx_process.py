@@ -3,7 +3,11 @@ waits on it when it dies or is not needed."""
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -88,3 +92,32 @@ def test_a_process_that_holds_gx_runs_the_rules_itself(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "great_expectations", great_expectations)
     assert gx_process.start() is IN_PROCESS
     assert not started.alive() and gx_process._started is None
+
+
+def test_closing_the_process_leaves_nothing_to_the_resource_tracker(tmp_path):
+    """Killed outright, the process would leave the lock GX's imports registered (tqdm's), and the
+    night's log would end with multiprocessing's warning about a leaked semaphore."""
+    script = tmp_path / "close.py"
+    script.write_text(textwrap.dedent("""
+        import time
+        import pandas as pd
+        from expectations.gx_process import GxProcess
+        from expectations.rules import ROW_RULES
+        from expectations.runner import rule_columns
+
+        if __name__ == "__main__":
+            row = {**{c: True for c in rule_columns(ROW_RULES)}, "code_kind": "basic", "statutory_days": 20.0,
+                   "promised_days": 5.0, "item_id": 1}
+            used = GxProcess()
+            print(used.run_rules(pd.DataFrame([row]), "rows", ROW_RULES, "item_id")[0])
+            used.close()
+            unused = GxProcess()
+            time.sleep(2)  # in the middle of importing GX
+            unused.close()
+            print("closed")
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "closed"]
+    assert "leaked" not in done.stderr, done.stderr[-2000:]
