@@ -98,9 +98,7 @@ def context_fingerprint(catalog_bytes: bytes, reference: Reference, con: duckdb.
     """What a run's result depends on besides the inbox files: when it changes, every district is
     built again (warehouse/increments.py). People's review decisions count (each import that changes
     one moves decided_at)."""
-    digest = hashlib.sha256(hashlib.sha256(catalog_bytes).digest())
-    for name, path in sorted(reference.files.items()):
-        digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    digest = _with_reference_files(hashlib.sha256(hashlib.sha256(catalog_bytes).digest()), reference)
     decisions = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.review_decisions").fetchall()
     # READER_VERSION: files read again with new reading rules give their districts new rows
     digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION, READER_VERSION)).encode())
@@ -109,10 +107,13 @@ def context_fingerprint(catalog_bytes: bytes, reference: Reference, con: duckdb.
 
 def catalog_key(catalog_bytes: bytes, reference: Reference) -> str:
     """The catalog's bytes with the reference data it is read with (its header words among them)."""
-    digest = hashlib.sha256(catalog_bytes)
+    return _with_reference_files(hashlib.sha256(catalog_bytes), reference).hexdigest()
+
+
+def _with_reference_files(digest, reference: Reference):
     for name, path in sorted(reference.files.items()):
         digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return digest
 
 
 def catalog_taken_before(warehouse: Path, key: str) -> bool:
