@@ -11,6 +11,8 @@ Rules (see README, "What happens to a bad file"):
 - an unreadable or empty file keeps its previous version's rows and gets findings;
 - a file gone from the inbox drops its rows, unless its district's folder has no files at all
   (an emptied folder is more likely an accident than the district withdrawing every item).
+
+pandas and pyarrow are imported where rows are stored: a night with nothing new never needs them.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from warehouse.sql_literal import path_literal
 
 if TYPE_CHECKING:
     from warehouse.landing_files import LandedFile
-
-# pandas and pyarrow are imported where rows are stored: a night with nothing new never needs them.
 
 # After the landed columns, landing.rows gives each row's place in its rows file (0, 1, …): with
 # the file, it names the row, and core.site_items numbers its rows by it (warehouse/build.py).
