@@ -35,7 +35,7 @@ bench: install
 
 # The README's pictures of the public site, from the demo's site (needs Debian's chromium).
 screenshots: demo
-	$(BIN)/python -m flows.site_screenshots data/demo/small/out/site warehouse/site_screenshots
+	$(BIN)/python -m flows.site_screenshots data/demo/small/out/site warehouse/site/screenshots
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

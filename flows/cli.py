@@ -348,7 +348,7 @@ def _report_command(args) -> int:
 def _query(args) -> int:
     import duckdb
 
-    from warehouse.snapshot import snapshot_connection
+    from warehouse.files.snapshot import snapshot_connection
 
     con = snapshot_connection(Path(args.out))
     try:

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 
 from warehouse import db
-from warehouse.monthly_html import monthly_report_html
-from warehouse.monthly_report import gather
-from warehouse.monthly_xlsx import write_monthly_xlsx
+from warehouse.reports.monthly_html import monthly_report_html
+from warehouse.reports.monthly import gather
+from warehouse.reports.monthly_xlsx import write_monthly_xlsx
 from warehouse.reference import load_reference
 from warehouse.run_lock import run_lock
 

@@ -24,13 +24,13 @@ from flows.pools import worker_pool
 from flows.progress import Progress
 from flows.steps import RefreshOptions, RunSummary
 from transforms.ingest import reading_key
-from warehouse import (
-    db, district_reports, exports, increments, landing, landing_files, month_stats, public_site, retention,
-    snapshot, swap,
-)
+from warehouse import db, increments, landing, landing_files, month_stats, retention, swap
 from warehouse.build import build_site_items
+from warehouse.files import catalog_list, snapshot
 from warehouse.publish import current_version, publish
 from warehouse.reference import Reference
+from warehouse.reports import district as district_reports
+from warehouse.site import public_site
 
 DATA_DOCS_BUILDS = ".data_docs-builds"
 
@@ -59,7 +59,7 @@ def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuil
     """The list's files (for a published version) and every district's report (summary: their
     figures, steps.district_summary). A district keeps its report of the last run when it was not
     rebuilt, or when its figures and findings are the same (the report would be too)."""
-    paths = exports.write_catalog_files(con, version, out) if version else []
+    paths = catalog_list.write_catalog_files(con, version, out) if version else []
     digests = district_reports.report_digests(con, run_id, summary)
     last = dict(con.sql("SELECT district, digest FROM core.district_reports").fetchall())
     keep = [d for d, digest in digests.items() if (rebuilt is not None and d not in rebuilt) or last.get(d) == digest]
@@ -145,8 +145,8 @@ def run_night(con, options: RefreshOptions, reference: Reference, catalog_name: 
     if site is not None:
         summary.outputs.append(site_index)
     with timer("snapshot"):  # what staff query while the next night runs (mulu query)
-        published_items = None if reasons else exports.version_dir(options.out, summary.version) \
-            / exports.site_items_name(summary.version)
+        published_items = None if reasons else catalog_list.version_dir(options.out, summary.version) \
+            / catalog_list.site_items_name(summary.version)
         summary.outputs.append(str(snapshot.write_snapshot(con, options.out, published_items)))
     summary.districts = steps.district_table(con, run_id, figures)
     return summary

@@ -88,7 +88,7 @@ def _run_refresh(options: RefreshOptions, logger, gx: gx_process.GxProcess | gx_
             logger.info("Nothing changed since the last run: skipped.")
             summary = RunSummary(run_id, "unchanged", version=_current_version(con), files_skipped=len(scan.files))
             if summary.version and not (options.out / SITE_DIR).exists():
-                from warehouse import public_site
+                from warehouse.site import public_site
 
                 with timer("site"):  # a new --out folder: its public site is written from the current version
                     public_site.build_site(con, summary.version, options.out, reference.district_codes)

@@ -6,7 +6,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from warehouse import db
-from warehouse.public_site import SITE_DIR, build_site
+from warehouse.site.public_site import SITE_DIR, build_site
 from warehouse.reference import load_reference
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 def take(site: Path, out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    from warehouse.site_pages import item_path
+    from warehouse.site.pages import item_path
 
     site = site.resolve()  # file URIs are absolute
     rows = (site / "data" / "search-index.js").read_text(encoding="utf-8")

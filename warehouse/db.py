@@ -6,11 +6,11 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import landing, landing_files
+from warehouse import landing, landing_files, upgrades
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file,
-# and add the step that brings a warehouse of the version before up to it to _upgrade.
+# and add the step that brings a warehouse of the version before up to it to warehouse/upgrades.py.
 SCHEMA_VERSION = 4
 
 
@@ -39,7 +39,7 @@ def connect(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     if found is not None and found < SCHEMA_VERSION:
         with transaction(con):
-            _upgrade(con, found, rows_folder)
+            upgrades.upgrade(con, found, SCHEMA_VERSION, rows_folder)
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
     landing.refresh_rows_view(con, rows_folder)
     return con
@@ -59,20 +59,6 @@ def _schema_version(con: duckdb.DuckDBPyConnection, path) -> int | None:
             f"仓库文件 {path} 由更新版本的 mulu 创建（结构版本 {found[0]}，当前 {SCHEMA_VERSION}）。"
             "请升级 mulu，或指定另一个 --warehouse 文件。")
     return found[0]
-
-
-def _upgrade(con: duckdb.DuckDBPyConnection, found: int, rows_folder: Path | None) -> None:
-    if found < 2:  # landing.rows was a table; its rows move to parquet files in the rows folder
-        landing.move_rows_table_to_files(con, rows_folder)
-    if found < 3:  # names are identified with their bracket groups: stored keys are computed again
-        from warehouse.review_store import rekey
-
-        rekey(con)
-    if found < 4:  # published.site_items was a table of copied rows; it is a view of core and held
-        from warehouse.published_rows import upgrade_published_table
-
-        upgrade_published_table(con)
-    con.execute("UPDATE audit.schema_version SET version = ?", [SCHEMA_VERSION])
 
 
 @contextmanager

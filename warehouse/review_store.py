@@ -15,7 +15,7 @@ import xlsxwriter
 from transforms.name_identity import alias_key
 from transforms.review import CHOICES, DECISION_COLUMN, KEY_COLUMN, Decision, review_sheet
 from warehouse.db import transaction
-from warehouse.exports import WORKBOOK_OPTIONS
+from warehouse.workbook import WORKBOOK_OPTIONS
 
 
 def review_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -87,25 +87,3 @@ def store_decisions(con: duckdb.DuckDBPyConnection, decisions: list[Decision],
                                    decided_by = excluded.decided_by, decided_at = excluded.decided_at""",
                                 [key, d.raw_name, d.catalog_code, d.decided_by, now])
     return counts
-
-
-
-def rekey(con: duckdb.DuckDBPyConnection) -> None:
-    """Schema 2 → 3: names are identified by core and bracket groups (transforms/name_identity.py);
-    the stored alias keys and review keys are computed again from the words people decided on."""
-    from transforms.codes import code_key, code_text
-    from transforms.matching import review_key
-    from transforms.name_identity import identity_of_name
-
-    aliases = con.sql("SELECT * FROM core.aliases").df()
-    aliases["alias_key"] = [alias_key(a) for a in aliases["alias"]]
-    aliases = aliases[aliases["alias_key"] != ""].drop_duplicates("alias_key", keep="last")
-    decisions = con.sql("SELECT * FROM core.review_decisions ORDER BY decided_at").df()
-    decisions["review_key"] = [review_key(identity_of_name(n or ""), code_key(code_text(c)))
-                               for n, c in zip(decisions["raw_name"], decisions["basic_code"])]
-    decisions = decisions.drop_duplicates("review_key", keep="last")
-    for table, frame in (("core.aliases", aliases), ("core.review_decisions", decisions)):
-        con.register("rekeyed", frame)
-        con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rekeyed")
-        con.unregister("rekeyed")

@@ -10,7 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
-SITE_DIR = "site"  # OUT/site: the public site (warehouse/public_site.py), one of the folders published whole
+SITE_DIR = "site"  # OUT/site: the public site (warehouse/site/public_site.py), one of the folders published whole
 
 
 def new_build(builds: Path, name: str) -> Path:

@@ -14,7 +14,7 @@ import xlsxwriter
 from flows.cli import main
 from flows.scoring import evaluate
 from warehouse.db import read_rows
-from warehouse.site_pages import item_path
+from warehouse.site.pages import item_path
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from warehouse import db
 from warehouse.month_stats import month_end, state_run
-from warehouse.monthly_report import previous_months
+from warehouse.reports.monthly import previous_months
 
 
 def test_month_arithmetic():

@@ -2,7 +2,7 @@
 file and row) and an HTML page with charts, side by side, plus the staff's own report.
 
 The findings are rendered in column form: DuckDB turns each finding into its xlsx row and its HTML
-table row (warehouse/xlsx_rows.py), a district at a time, so a province's 1.7 M findings never pass
+table row (warehouse/reports/xlsx_rows.py), a district at a time, so a province's 1.7 M findings never pass
 through Python cell by cell nor sit in memory at once.
 """
 
@@ -19,11 +19,11 @@ import pandas as pd
 
 from transforms.fields import label
 from warehouse import swap
-from warehouse.exports import write_sheet
-from warehouse.report_html import district_report_html
+from warehouse.reports.html import district_report_html
+from warehouse.reports.staff import STAFF_REPORT, write_staff_report
+from warehouse.reports.xlsx_rows import Sheet, row_xml, values_xml, write_workbook
 from warehouse.sql_literal import text_list
-from warehouse.staff_report import STAFF_REPORT, write_staff_report
-from warehouse.xlsx_rows import Sheet, row_xml, values_xml, write_workbook
+from warehouse.workbook import write_sheet
 
 # 问题清单's columns: (finding column, title, width); the submitted value and the catalog's side by side.
 FINDING_COLUMNS = [

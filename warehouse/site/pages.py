@@ -2,7 +2,7 @@
 
 Every page shares one layout (landmarks, a skip link, the search box, the version in the footer)
 and links relatively, so the folder works from any web server and from disk. Every name and text
-is escaped here; nothing else writes HTML. warehouse/public_site.py gathers the data and writes the files.
+is escaped here; nothing else writes HTML. warehouse/site/public_site.py gathers the data and writes the files.
 """
 
 from dataclasses import dataclass, field

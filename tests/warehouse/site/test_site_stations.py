@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from tests.warehouse.test_public_site import COMMUNITY, SITES, VERSION_1, publish_version
+from tests.warehouse.site.test_public_site import COMMUNITY, SITES, VERSION_1, publish_version
 from warehouse import db
-from warehouse.public_site import SITE_DIR, build_site
-from warehouse.site_stations import BUILDS_FILE
+from warehouse.site.public_site import SITE_DIR, build_site
+from warehouse.site.stations import BUILDS_FILE
 
 SHINAN, LAOSHAN = "市南区", "崂山区"
 

@@ -2,7 +2,7 @@
 
 No scripts and nothing fetched: inline CSS and SVG bar charts, so the page opens from a shared
 folder or an e-mail attachment on any machine. Findings are grouped by file, then by row; their
-table rows come rendered (warehouse/district_reports.py).
+table rows come rendered (warehouse/reports/district.py).
 """
 
 from html import escape
@@ -61,7 +61,7 @@ def district_report_html(district: str, summary: dict, counts: list[tuple[str, s
                          files: list[tuple[str | None, int, str]], run_id: str) -> str:
     """counts: findings per (element, severity error/warning); files: (source file or None for the
     district's own findings, how many, their table rows rendered as <tr>…</tr>), in report order
-    (warehouse/district_reports.py renders them)."""
+    (warehouse/reports/district.py renders them)."""
     errors = {element: n for element, severity, n in counts if severity == "error"}
     warnings = {element: n for element, severity, n in counts if severity == "warning"}
     by_element = [(name, float(n), "#c00000") for name, n in errors.items()]

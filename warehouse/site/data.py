@@ -1,4 +1,4 @@
-"""The data of one published version that the public site shows (warehouse/public_site.py writes it)."""
+"""The data of one published version that the public site shows (warehouse/site/public_site.py writes it)."""
 
 import json
 import re
@@ -9,7 +9,7 @@ import pandas as pd
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL
 from transforms.matching import ACCEPTED_METHODS
-from warehouse.exports import catalog_frame
+from warehouse.files.catalog_list import catalog_frame
 
 
 @dataclass

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 
 from warehouse import swap
-from warehouse.exports import copy_unordered
-from warehouse.site_item_parts import parquet_files
+from warehouse.files.catalog_list import copy_unordered
+from warehouse.files.site_items import parquet_files
 from warehouse.sql_literal import path_literal
 
 SNAPSHOT_DIR = "snapshot"

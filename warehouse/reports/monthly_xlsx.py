@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from warehouse.exports import WORKBOOK_OPTIONS, write_sheet
-from warehouse.monthly_report import MonthlyReport
+from warehouse.workbook import WORKBOOK_OPTIONS, write_sheet
+from warehouse.reports.monthly import MonthlyReport
 
 SHARE_COLUMNS = ("网上可办率", "应达到")
 

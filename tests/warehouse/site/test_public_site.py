@@ -11,10 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from warehouse import db, public_site
-from warehouse.public_site import SITE_DIR, build_site
+from warehouse import db
+from warehouse.site import public_site
+from warehouse.site.public_site import SITE_DIR, build_site
 from warehouse.publish import CATALOG_COLUMNS, publish
-from warehouse.site_pages import code_file, item_path
+from warehouse.site.pages import code_file, item_path
 
 TOWN, COMMUNITY = "镇(街道)", "村(社区)"
 HOSTILE = "<script>alert(1)</script>&补贴"

@@ -3,8 +3,8 @@
 Per district: the sites reporting, items per site, 网上可办率 per site against its bar (镇(街道) 60 %,
 村(社区) 50 %), 全市统一 conformance, the open findings by rule, the catalog changes of the month and
 the trend over the months before. A month's state is that of its last run that rebuilt the site
-items (warehouse/month_stats.py). Written as xlsx (warehouse/monthly_xlsx.py) and one HTML page
-with charts (warehouse/monthly_html.py).
+items (warehouse/month_stats.py). Written as xlsx (warehouse/reports/monthly_xlsx.py) and one HTML page
+with charts (warehouse/reports/monthly_html.py).
 """
 
 import json

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from warehouse.district_reports import finding_counts, report_files, write_district_report
-from warehouse.xlsx_rows import MAX_CELL_CHARS, Sheet, column_letter, values_xml, write_workbook
+from warehouse.reports.district import finding_counts, report_files, write_district_report
+from warehouse.reports.xlsx_rows import MAX_CELL_CHARS, Sheet, column_letter, values_xml, write_workbook
 
 LONG = "长" * (MAX_CELL_CHARS + 100)
 FINDINGS = [  # district, source_file, sheet, row_number, field, rule, severity, message, value, standard_value, hint

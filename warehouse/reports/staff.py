@@ -40,7 +40,7 @@ def write_staff_report(path: Path, catalog_findings: pd.DataFrame, inbox_finding
                        write_sheet) -> None:
     """xlsx: 汇总 (what the catalog's codes are read as, counts per problem), 目录问题 (each catalog
     row's problems), 收件箱问题 (files outside any district folder). write_sheet is
-    warehouse.exports' sheet writer."""
+    warehouse/workbook.py's sheet writer."""
     notes = [("说明", m) for m in catalog_findings.loc[catalog_findings["severity"] == "info", "message"]]
     files = ", ".join(sorted(set(catalog_findings["source_file"].dropna()))) if "source_file" in catalog_findings else ""
     rows = [("目录文件", files), *notes, *_counts(catalog_findings),

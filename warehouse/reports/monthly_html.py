@@ -6,8 +6,8 @@ import pandas as pd
 
 from expectations.rules import ONLINE_SHARE
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
-from warehouse.monthly_report import MonthlyReport
-from warehouse.report_html import CSS, _table, bar_chart
+from warehouse.reports.monthly import MonthlyReport
+from warehouse.reports.html import CSS, _table, bar_chart
 
 MET, NOT_MET, BLUE, GREY = "#2e7d32", "#c62828", "#2f5597", "#9e9e9e"
 PALETTE = ["#2f5597", "#c55a11", "#548235", "#7030a0", "#bf9000", "#00838f", "#ad1457", "#5d4037",

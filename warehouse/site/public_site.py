@@ -24,18 +24,18 @@ import duckdb
 import pandas as pd
 
 from transforms.fields import SITE_LEVELS
-from warehouse import site_pages as P
+from warehouse.site import pages as P
 from warehouse import swap
 from warehouse.swap import SITE_DIR
-from warehouse.exports import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
-from warehouse.site_data import (
+from warehouse.files.catalog_list import CATALOG_BASENAME, CATALOG_LABELS, write_list_files
+from warehouse.site.data import (
     AUDIENCE_CODES, SiteData, district_sites, extras_of, forget, gather, guide_extras_of, level_sorted, split_values,
     text_of,
 )
-from warehouse.site_stations import write_sites
+from warehouse.site.stations import write_sites
 
 BUILDS_DIR = ".site-builds"
-ASSETS = Path(__file__).with_name("site_assets")
+ASSETS = Path(__file__).with_name("assets")
 PAGE_ITEMS = 200  # items per list page
 OFFERED_BUDGET = 80_000  # bytes one guide page may spend on the sites offering the item
 CHANGES_PER_PAGE = 300

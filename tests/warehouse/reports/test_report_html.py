@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.district_reports import finding_counts, report_files
-from warehouse.report_html import bar_chart, district_report_html
+from warehouse.reports.district import finding_counts, report_files
+from warehouse.reports.html import bar_chart, district_report_html
 
 FINDINGS = pd.DataFrame([
     {"district": "市南区", "source_file": "市南区/八大峡街道.xlsx", "sheet": "村(社区)", "row_number": 7,

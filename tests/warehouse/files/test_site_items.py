@@ -6,9 +6,9 @@ import json
 import duckdb
 
 from tests.warehouse.test_publish import ROWS, warehouse
-from warehouse import exports
+from warehouse.files import catalog_list
 from warehouse.publish import build_candidate, publish
-from warehouse.site_item_parts import BUILDS_FILE, NO_DISTRICT, parquet_files, write_site_items
+from warehouse.files.site_items import BUILDS_FILE, NO_DISTRICT, parquet_files, write_site_items
 from warehouse.sql_literal import path_literal
 
 PUBLISHED = "SELECT district, town, community, catalog_code, item_id FROM published.site_items ORDER BY ALL"
@@ -49,18 +49,18 @@ def test_a_district_built_again_is_the_only_part_written(tmp_path):
 
 def test_the_single_file_of_an_earlier_mulu_leaves_with_its_version(tmp_path):
     out = tmp_path / "out"
-    old = exports.version_dir(out, 1)
+    old = catalog_list.version_dir(out, 1)
     old.mkdir(parents=True)
-    (old / f"{exports.CATALOG_BASENAME}_v1.csv").write_text("a\n", encoding="utf-8")
-    (old / f"{exports.SITE_ITEMS_BASENAME}_v1.parquet").write_bytes(b"PAR1")  # as mulu wrote it before
-    exports.publish_latest(out, old, 1)
-    assert (out / f"{exports.SITE_ITEMS_BASENAME}.parquet").is_file()
+    (old / f"{catalog_list.CATALOG_BASENAME}_v1.csv").write_text("a\n", encoding="utf-8")
+    (old / f"{catalog_list.SITE_ITEMS_BASENAME}_v1.parquet").write_bytes(b"PAR1")  # as mulu wrote it before
+    catalog_list.publish_latest(out, old, 1)
+    assert (out / f"{catalog_list.SITE_ITEMS_BASENAME}.parquet").is_file()
 
-    new = exports.version_dir(out, 2)
-    (new / exports.site_items_name(2) / "市南区").mkdir(parents=True)
-    (new / exports.site_items_name(2) / "市南区" / "data_0.parquet").write_bytes(b"PAR1")
-    (new / f"{exports.CATALOG_BASENAME}_v2.csv").write_text("b\n", encoding="utf-8")
-    exports.publish_latest(out, new, 2)
+    new = catalog_list.version_dir(out, 2)
+    (new / catalog_list.site_items_name(2) / "市南区").mkdir(parents=True)
+    (new / catalog_list.site_items_name(2) / "市南区" / "data_0.parquet").write_bytes(b"PAR1")
+    (new / f"{catalog_list.CATALOG_BASENAME}_v2.csv").write_text("b\n", encoding="utf-8")
+    catalog_list.publish_latest(out, new, 2)
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == \
-        {f"{exports.CATALOG_BASENAME}.csv", exports.SITE_ITEMS_BASENAME, "versions"}, "no dangling link left"
-    assert (out / exports.SITE_ITEMS_BASENAME / "市南区" / "data_0.parquet").is_file()
+        {f"{catalog_list.CATALOG_BASENAME}.csv", catalog_list.SITE_ITEMS_BASENAME, "versions"}, "no dangling link left"
+    assert (out / catalog_list.SITE_ITEMS_BASENAME / "市南区" / "data_0.parquet").is_file()

@@ -1,4 +1,4 @@
-"""Write the published 指导目录清单 as files people open (the district reports: warehouse/district_reports.py).
+"""Write the published 指导目录清单 as files people open (the district reports: warehouse/reports/district.py).
 
 Files go to a temporary folder first and are swapped in by one rename (warehouse/swap.py), so a
 reader never sees half a file, a missing file or files of two versions, and a crash never replaces
@@ -17,8 +17,9 @@ import xlsxwriter
 
 from transforms.fields import SITE_LEVELS, TOWN_LEVEL, label
 from warehouse import swap
-from warehouse.site_item_parts import write_site_items
+from warehouse.files.site_items import write_site_items
 from warehouse.sql_literal import path_literal
+from warehouse.workbook import WORKBOOK_OPTIONS, write_sheet
 
 CATALOG_BASENAME = "便民服务事项指导目录清单"
 SITE_ITEMS_BASENAME = "便民服务站点事项"  # every site's items of the version (published.site_items)
@@ -36,8 +37,6 @@ CATALOG_LABELS = {
     "guide_extras": "其他指南要素",
     "site_count": "开展站点数",
 }
-# Cells are data, never formulas or links: also spares xlsxwriter a regex search per string.
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -47,34 +46,6 @@ def _people_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
         if out[column].dtype == bool or str(out[column].dtype) == "boolean":
             out[column] = out[column].map({True: "是", False: "否"})
     return out.rename(columns=labels)
-
-
-def write_sheet(workbook, name: str, frame: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
-    """A sheet with a frozen, filtered Chinese header; cells written a row at a time."""
-    sheet = workbook.add_worksheet(name[:31])
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                  "valign": "vcenter"})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    for col, title in enumerate(frame.columns):
-        sheet.set_column(col, col, (widths or {}).get(title, 16), wrap)
-    sheet.write_row(0, 0, [str(title) for title in frame.columns], header)
-    cells = frame.to_numpy(dtype=object, copy=True)  # a view can be read-only (pandas copy-on-write)
-    cells[pd.isna(cells)] = None
-    # By type, not write_row: its per-cell type dispatch was most of a province's report time.
-    write_string, write_number, write = sheet.write_string, sheet.write_number, sheet.write
-    for row, values in enumerate(cells.tolist(), start=1):
-        for col, value in enumerate(values):
-            if value is None:  # left empty
-                continue
-            if type(value) is str:
-                write_string(row, col, value)
-            elif type(value) in (int, float):
-                write_number(row, col, value)
-            else:
-                write(row, col, value)
-    sheet.freeze_panes(1, 0)
-    if len(frame):
-        sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
 
 
 def catalog_frame(con: duckdb.DuckDBPyConnection, version: int) -> pd.DataFrame:
@@ -131,7 +102,7 @@ def version_dir(out_dir: Path, version: int) -> Path:
 
 
 def site_items_name(version: int) -> str:
-    """The version's site items folder (warehouse/site_item_parts.py)."""
+    """The version's site items folder (warehouse/files/site_items.py)."""
     return f"{SITE_ITEMS_BASENAME}_v{version}"
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from transforms.fields import COMMUNITY_LEVEL
-from warehouse import site_pages as P
+from warehouse.site import pages as P
 from warehouse.swap import link_tree
 
 BUILDS_FILE = "sites/builds.json"

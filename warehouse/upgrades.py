@@ -1,0 +1,44 @@
+"""Bring a warehouse written by an earlier schema version up to the current one, step by step.
+
+warehouse/db.py calls upgrade() inside one transaction when it opens a warehouse older than its
+SCHEMA_VERSION; each step is what changed in that version. The steps import their transforms
+when they run: opening a current warehouse imports none of them.
+"""
+
+from pathlib import Path
+
+import duckdb
+
+from warehouse import landing
+from warehouse.published_rows import upgrade_published_table
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, found: int, current: int, rows_folder: Path | None) -> None:
+    if found < 2:  # landing.rows was a table; its rows move to parquet files in the rows folder
+        landing.move_rows_table_to_files(con, rows_folder)
+    if found < 3:  # names are identified with their bracket groups: stored keys are computed again
+        rekey(con)
+    if found < 4:  # published.site_items was a table of copied rows; it is a view of core and held
+        upgrade_published_table(con)
+    con.execute("UPDATE audit.schema_version SET version = ?", [current])
+
+
+def rekey(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2 → 3: names are identified by core and bracket groups (transforms/name_identity.py);
+    the stored alias keys and review keys are computed again from the words people decided on."""
+    from transforms.codes import code_key, code_text
+    from transforms.matching import review_key
+    from transforms.name_identity import alias_key, identity_of_name
+
+    aliases = con.sql("SELECT * FROM core.aliases").df()
+    aliases["alias_key"] = [alias_key(a) for a in aliases["alias"]]
+    aliases = aliases[aliases["alias_key"] != ""].drop_duplicates("alias_key", keep="last")
+    decisions = con.sql("SELECT * FROM core.review_decisions ORDER BY decided_at").df()
+    decisions["review_key"] = [review_key(identity_of_name(n or ""), code_key(code_text(c)))
+                               for n, c in zip(decisions["raw_name"], decisions["basic_code"])]
+    decisions = decisions.drop_duplicates("review_key", keep="last")
+    for table, frame in (("core.aliases", aliases), ("core.review_decisions", decisions)):
+        con.register("rekeyed", frame)
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rekeyed")
+        con.unregister("rekeyed")
