@@ -53,7 +53,7 @@ def reading_context(con, reference: Reference) -> IngestContext:
         name_keys=frozenset(k for i in identities for k in (i.core, i.flat) if k),
         code_keys=frozenset(k for keys in catalog["code_keys"] for k in keys if "#" not in k),
         vocabulary=reference.vocabulary, towns=reference.towns)
-    return IngestContext(reference.synonyms, reference.towns, knowledge)
+    return IngestContext(reference.synonyms, reference.towns, knowledge, reference.communities)
 
 
 def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], context: IngestContext,

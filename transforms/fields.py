@@ -98,11 +98,11 @@ DERIVED_LABELS = {
 LANDING_COLUMNS = (
     ["district", "source_file", "file_sha256", "sheet", "row_number"]
     + [f.name for f in SUBMISSION_FIELDS]
-    + ["extras", "site_evidence"]
+    + ["extras", "site_evidence", "site_point"]
 )
 
 # Bump when a change of reading (headers, columns, sites) must make every file count as unread.
-READER_VERSION = "4"
+READER_VERSION = "5"
 
 
 def label(name: str) -> str:

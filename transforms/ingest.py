@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from transforms.fields import LABELS, LANDING_COLUMNS, READER_VERSION, REQUIRED_FIELDS
 from transforms.column_content import ContentKnowledge
+from transforms.communities import CommunityList
 from transforms.headers import detect_header
 from transforms.row_sites import assign_sites
 from transforms.readers import cell_text, read_file
@@ -30,6 +31,7 @@ class IngestContext:
     synonyms: dict[str, str]
     towns: dict[str, list[str]] = field(default_factory=dict)  # district -> town names
     knowledge: ContentKnowledge | None = None
+    communities: dict[str, CommunityList] = field(default_factory=dict)  # district -> its communities list
 
 
 @dataclass
@@ -64,7 +66,8 @@ def reading_key(context: IngestContext) -> str:
     knowledge = context.knowledge or ContentKnowledge()
     for part in (sorted(context.synonyms.items()), sorted((d, sorted(t)) for d, t in context.towns.items()),
                  sorted(knowledge.name_keys), sorted(knowledge.code_keys),
-                 knowledge.vocabulary.fingerprint() if knowledge.vocabulary else ""):
+                 knowledge.vocabulary.fingerprint() if knowledge.vocabulary else "",
+                 sorted((d, sorted((t, sorted(n)) for t, n in c.by_town.items())) for d, c in context.communities.items())):
         digest.update(repr(part).encode())
     return digest.hexdigest()
 
@@ -77,6 +80,9 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     knowledge = context.knowledge or ContentKnowledge(towns=context.towns)
     sheets = []
     unknown_towns: dict[str, str] = {}
+    unknown_communities: dict[tuple[str, str], str] = {}
+    several_towns: dict[str, list[str]] = {}
+    communities = context.communities.get(district)
     seen: dict = {}  # column decisions of this file's sheets, by header
     for sheet in result.sheets:
         if sheet.name and any(word in sheet.name for word in SKIPPED_SHEET_WORDS):
@@ -97,16 +103,29 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
             continue
         findings += _column_findings(header, sheet.name)
         sites = assign_sites(table.columns["town"], table.columns["community"], table.columns["site"],
-                             table.columns["site_level"], table.sections, sheet.name, source_file, district, towns)
+                             table.columns["site_level"], table.sections, sheet.name, source_file, district, towns,
+                             communities, table.title)
         table.columns["town"], table.columns["community"] = sites.towns, sites.communities
+        table.columns["site_point"] = sites.points
         table.columns["site_level"] = [given if given.strip() else level
                                        for given, level in zip(table.columns["site_level"], sites.levels)]
         for town, where in sites.unknown_towns.items():
             unknown_towns.setdefault(town, where)
+        for place, where in sites.unknown_communities.items():
+            unknown_communities.setdefault(place, where)
+        several_towns.update(sites.several_towns)
         sheets.append((sheet.name, table, sites.evidence))
     findings += [FileFinding("site.unknown_town", f"'{town}'不在镇(街道)名单中（取自{where}）：已按此名称处理，"
                                                   "请核对，或在参考数据 towns.csv 中增加", severity="warning", field="town")
                  for town, where in sorted(unknown_towns.items())]
+    findings += [FileFinding("site.unknown_community", f"'{community}'不在{town}的村(社区)名单中（取自{where}）："
+                                                       "已按此名称处理，请核对名称，或在参考数据 communities.csv 中增加",
+                             severity="warning", field="community")
+                 for (town, community), where in sorted(unknown_communities.items())]
+    findings += [FileFinding("site.community_in_several_towns",
+                             f"村(社区)名单中'{community}'属于多个镇(街道)（{'、'.join(towns)}），本文件未写明是哪一个："
+                             "请在文件中增加所属镇(街道)列，或在文件名中写明镇(街道)", field="town")
+                 for community, towns in sorted(several_towns.items())]
     if not sheets:
         if not any(f.severity == "error" for f in findings):
             findings.append(FileFinding(

@@ -33,22 +33,29 @@ class SheetTable:
     columns: dict[str, list[str]]  # every SUBMISSION_FIELDS name; "" where the sheet lacks the column
     extras: list[str]  # JSON object text per row, "" when the sheet has no extra columns
     sections: list[str]  # the site named by the last section row above each row ("" when none)
+    title: str = ""  # the text of the rows above the header (a title naming the sheet's site)
 
 
-def _fill_merged_down(sheet: Sheet, header: HeaderMap) -> None:
+def _fill_merged_down(sheet: Sheet, header: HeaderMap) -> set[tuple[int, int]]:
+    """Fill site cells merged down a block into each of its rows; returns the cells of such blocks
+    (row index into the sheet's rows, column): their value belongs to the block, not to one row."""
     cols = {header.columns[f] for f in FILL_DOWN_FIELDS if f in header.columns}
+    filled = set()
     for r0, c0, r1, _ in sheet.merged:
         if c0 in cols and r1 > r0 and r0 >= header.first_data_index:
             value = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
+            filled.add((r0, c0))
             for r in range(r0 + 1, min(r1, len(sheet.rows) - 1) + 1):
                 row = sheet.rows[r]
                 if c0 < len(row):
                     row[c0] = value
+                    filled.add((r, c0))
+    return filled
 
 
 def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
     """Column lists of the item rows; works column-wise (zip/compress), since sheets are large."""
-    _fill_merged_down(sheet, header)
+    merged_filled = _fill_merged_down(sheet, header)
     columns = header.columns
     data = sheet.rows[header.first_data_index:]
     width = max((len(r) for r in data), default=0)
@@ -62,7 +69,8 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
 
     names, codes = column(columns.get("item_name")), column(columns.get("item_code"))
     elements = [column(c) for f, c in columns.items() if f not in FILL_DOWN_FIELDS and f not in ("seq", "item_name")]
-    sections = _sections(data, names, codes, elements)
+    sections = _sections(data, names, codes, elements,
+                         {(r - header.first_data_index, c) for r, c in merged_filled})
     skipped = {i - header.first_data_index for i in _rows_merged_across(sheet, columns)} | set(sections)
     keep = _item_rows(names, codes, elements, skipped | _repeated_headers(header, names))
     select = (lambda values: list(values)) if all(keep) else (lambda values: list(compress(values, keep)))
@@ -83,7 +91,17 @@ def extract_table(sheet: Sheet, header: HeaderMap) -> SheetTable:
     for i in range(len(data)):
         current = sections.get(i, current)
         under.append(current)
-    return SheetTable(row_numbers, out, extras, select(under))
+    return SheetTable(row_numbers, out, extras, select(under), _title(sheet, header))
+
+
+def _title(sheet: Sheet, header: HeaderMap) -> str:
+    """The first cell of the rows above the header: a title such as 沙河镇西青坡村便民服务事项清单."""
+    top = sheet.row_numbers.index(header.header_row_numbers[0]) if header.header_row_numbers else 0
+    for row in sheet.rows[:top]:
+        for value in row:
+            if text := cell_text(value).strip():
+                return text
+    return ""
 
 
 def _repeated_headers(header: HeaderMap, names: tuple) -> set[int]:
@@ -93,14 +111,16 @@ def _repeated_headers(header: HeaderMap, names: tuple) -> set[int]:
     return {i for i, name in enumerate(names) if word and cell_text(name).strip() == word}
 
 
-def _sections(data: list, names: tuple, codes: tuple, elements: list[tuple]) -> dict[int, str]:
+def _sections(data: list, names: tuple, codes: tuple, elements: list[tuple],
+              merged_filled: set[tuple[int, int]]) -> dict[int, str]:
     """Rows that name a site and nothing else ("二、河坝村便民服务站（共62项）"): they mark where the
-    rows of the next site begin."""
+    rows of the next site begin. Values filled down from merged cells do not count: a blank row in a
+    merged town block is a separator, not a section naming the town."""
     found = {}
     for i, (name, code) in enumerate(zip(names, codes)):
         if cell_text(code).strip() or not (not cell_text(name).strip() or _SITE_WORD.search(cell_text(name))):
             continue  # the usual item row, checked cheaply
-        filled = [t for t in (cell_text(v).strip() for v in data[i]) if t]
+        filled = [t for t in (cell_text(v).strip() for c, v in enumerate(data[i]) if (i, c) not in merged_filled) if t]
         if len(filled) != 1 or cell_text(codes[i]).strip() or not _SITE_WORD.search(filled[0]):
             continue
         if any(cell_text(values[i]).strip() for values in elements):

@@ -110,6 +110,7 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
        r.handling_type AS raw_handling_type, h.code AS handling_type_code, h.label AS handling_type,
        r.online, o.flag AS is_online, r.proxy, p.flag AS is_proxy,
        nullif(r.note, '') AS note, nullif(r.extras, '') AS extras, nullif(r.site_evidence, '') AS site_evidence,
+       nullif(r.site_point, '') AS site_point,
        r.landed_row
 FROM build_rows r
 LEFT JOIN n_name n ON n.raw = coalesce(r.item_name, '')

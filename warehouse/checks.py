@@ -95,7 +95,8 @@ def validation_frame_sql(districts: list[str] | None = None) -> str:
     # The code names one catalog item and the name, exactly or as an alias (score 100), another.
     conflict = ("coalesce(s.match_method = 'review' AND s.coded_item IS NOT NULL AND s.runner_up_score = 100 "
                 "AND s.runner_up_code <> s.coded_item, false)")
-    site_item = "hash({0}district, {0}town, coalesce({0}community, ''), {0}site_level, {0}catalog_code)"
+    site_item = ("hash({0}district, {0}town, coalesce({0}community, ''), coalesce({0}site_point, ''), {0}site_level, "
+                 "{0}catalog_code)")
     coded = f"catalog_code IS NOT NULL {'' if districts is None else f'AND {chosen}'}"
     return f"""
     -- An item at a site again is a repeat (first_at_site). Most are there once: only the rows whose
@@ -146,7 +147,8 @@ def validation_frame_sql(districts: list[str] | None = None) -> str:
     LEFT JOIN repeated r ON r.site_item = {site_item.format("s.")}
     LEFT JOIN (SELECT arg_min(item_id, (source_file, coalesce(sheet, ''), row_number, item_id)) AS item_id
                FROM core.site_items WHERE {coded} AND {site_item.format("")} IN (SELECT site_item FROM repeated)
-               GROUP BY district, town, coalesce(community, ''), site_level, catalog_code) first_row
+               GROUP BY district, town, coalesce(community, ''), coalesce(site_point, ''), site_level, catalog_code)
+               first_row
            ON first_row.item_id = s.item_id
     {"" if districts is None else f"WHERE s.{chosen}"}
     """
@@ -229,13 +231,14 @@ def site_frame_sql(online_share: dict[str, float], districts: list[str] | None =
     excluded = ", ".join(f"'{t}'" for t in NOT_ON_APPLICATION_TYPES)
     return f"""
     WITH items AS (
-        SELECT s.district, s.town, coalesce(s.community, '') AS community, s.site_level,
+        SELECT s.district, s.town, coalesce(s.community, '') AS community, coalesce(s.site_point, '') AS site_point,
+               s.site_level,
                coalesce(s.is_online, c.is_online) AS online
         FROM core.site_items s JOIN core.catalog_items c USING (catalog_code)
         WHERE coalesce(c.item_type_code, '') NOT IN ({excluded})
           {"" if districts is None else f"AND s.district IN ({text_list(districts)})"}
     ), sites AS (
-        SELECT district, town, community, site_level, count(*) AS application_items,
+        SELECT district, town, community, site_point, site_level, count(*) AS application_items,
                count(*) FILTER (WHERE online) AS online_items
         FROM items GROUP BY ALL
     )
@@ -243,7 +246,7 @@ def site_frame_sql(online_share: dict[str, float], districts: list[str] | None =
            CASE site_level {bar} END AS online_share_required,
            online_items / application_items >= CASE site_level {bar} END AS online_share_ok
     FROM sites
-    ORDER BY district, town, community
+    ORDER BY district, town, community, site_point
     """
 
 

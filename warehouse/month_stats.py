@@ -24,18 +24,20 @@ def site_stats_sql(districts: list[str] | None = None) -> str:
     Rows whose 镇(街道) could not be placed form a row with town NULL. Of `districts` only when given."""
     accepted = ", ".join(f"'{m}'" for m in ACCEPTED_METHODS)
     chosen = "" if districts is None else f"WHERE district IN ({text_list(districts)})"
-    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM o.{c}" for c in ("district", "town", "community", "site_level"))
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM o.{c}" for c in ("district", "town", "community", "site_point",
+                                                                                     "site_level"))
     return f"""
     WITH rows AS (
-        SELECT district, town, coalesce(community, '') AS community, site_level, count(*) AS items,
+        SELECT district, town, coalesce(community, '') AS community, coalesce(site_point, '') AS site_point,
+               site_level, count(*) AS items,
                count(*) FILTER (WHERE match_method IN ({accepted})) AS matched_items
         FROM core.site_items {chosen} GROUP BY ALL
     ), online AS ({checks.site_frame_sql(ONLINE_SHARE, districts)})
-    SELECT r.district, r.town, r.community, r.site_level, r.items, r.matched_items,
+    SELECT r.district, r.town, r.community, r.site_point, r.site_level, r.items, r.matched_items,
            coalesce(o.application_items, 0) AS application_items, coalesce(o.online_items, 0) AS online_items,
            o.online_share, o.online_share_required, o.online_share_ok
     FROM rows r LEFT JOIN online o ON {same}
-    ORDER BY r.district, r.town, r.community
+    ORDER BY r.district, r.town, r.community, r.site_point
     """
 
 

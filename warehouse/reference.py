@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.codes import DEFAULT_PATTERNS, CodePatterns
+from transforms.communities import CommunityList, community_lists
 from transforms.headers import build_synonym_index
 from transforms.vocab import Vocabulary
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
 CATALOG_SEED = SEEDS_DIR / "catalog.csv"
 # The files of a reference folder (`mulu init DIR`); each one found there replaces the bundled one.
-REFERENCE_FILES = ("districts.csv", "towns.csv", "aliases.csv", "header_synonyms.csv", "vocabularies.csv",
-                   "code_patterns.csv")
+REFERENCE_FILES = ("districts.csv", "towns.csv", "communities.csv", "aliases.csv", "header_synonyms.csv",
+                   "vocabularies.csv", "code_patterns.csv")
 CATALOG_NAMES = ("catalog.csv", "catalog.xlsx", "catalog.xls", "目录.csv", "目录.xlsx", "目录.xls")
 
 
@@ -33,6 +34,7 @@ class Reference:
     districts: dict[str, str]  # any spelling of a district (name or alias) -> standard name
     district_codes: dict[str, str]  # standard name -> 区划代码
     towns: dict[str, list[str]]  # district -> town names
+    communities: dict[str, CommunityList]  # district -> its listed 村(社区) by town (communities.csv)
     aliases: list[dict]  # alias, catalog_code, source, decided_by, decided_at
     code_patterns: CodePatterns = DEFAULT_PATTERNS  # accepted code formats (code_patterns.csv)
     files: dict[str, Path] = field(default_factory=dict)  # file name -> the file used (bundled or the folder's)
@@ -102,6 +104,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
     vocab_rows = rows("vocabularies.csv", ["词表", "代码", "标准名称", "写法"])
     district_rows = rows("districts.csv", ["区划代码", "区市名称"])
     town_rows = rows("towns.csv", ["区市名称", "镇街名称"])
+    community_rows = rows("communities.csv", ["区市名称", "镇街名称", "村社区名称"])
     alias_rows = rows("aliases.csv", ["别名", "事项编码"])
     code_patterns = _code_patterns(seeds_dir, problems)
     if problems:
@@ -126,6 +129,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         districts=districts,
         district_codes=district_codes,
         towns=towns,
+        communities=community_lists(community_rows),
         aliases=[
             {"alias": r["别名"], "catalog_code": r["事项编码"], "source": r.get("来源", ""),
              "decided_by": r.get("登记人", ""), "decided_at": r.get("登记时间", "")}

@@ -22,7 +22,9 @@ BAR_HEIGHT, LABEL_WIDTH, BAR_WIDTH = 22, 170, 320
 
 def bar_chart(title: str, rows: list[tuple[str, float, str]], maximum: float | None = None,
               unit: str = "", label_width: int = LABEL_WIDTH) -> str:
-    """A horizontal bar chart as inline SVG: rows of (label, value, colour)."""
+    """A horizontal bar chart as inline SVG: rows of (label, value, colour); rows without a value
+    (None, NaN) are left out."""
+    rows = [(name, value, colour) for name, value, colour in rows if value is not None and value == value]
     if not rows:
         return ""
     top = maximum or max(v for _, v, _ in rows) or 1

@@ -130,8 +130,9 @@ def _reporting_chart(o: pd.DataFrame) -> str:
 def monthly_report_html(report: MonthlyReport) -> str:
     o = report.overview
     element_columns = [c for c in o.columns if c.endswith("符合率") and c != "全市统一符合率"]
-    items = [(f"{d} 镇", float(t or 0), BLUE) for d, t in zip(o["区(市)"], o["镇(街道)平均事项数"])] + \
-            [(f"{d} 村", float(c or 0), "#8faadc") for d, c in zip(o["区(市)"], o["村(社区)平均事项数"])]
+    # A district with no town or no community rows has no average: no bar (NaN is not 0).
+    items = [(f"{d} 镇", float(t), BLUE) for d, t in zip(o["区(市)"], o["镇(街道)平均事项数"]) if pd.notna(t)] + \
+            [(f"{d} 村", float(c), "#8faadc") for d, c in zip(o["区(市)"], o["村(社区)平均事项数"]) if pd.notna(c)]
     conformance = [(d, 100 * float(s), BLUE) for d, s in zip(o["区(市)"], o["全市统一符合率"]) if pd.notna(s)]
     by_rule = findings_by_rule(report.findings, report.districts)
     rules = [(_short(f"{message}（{level}）"), float(total), NOT_MET if level == "错误" else "#b46504")

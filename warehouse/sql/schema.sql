@@ -149,6 +149,7 @@ ALTER TABLE landing.files ADD COLUMN IF NOT EXISTS reading_key VARCHAR;
 ALTER TABLE audit.findings ADD COLUMN IF NOT EXISTS standard_value VARCHAR;  -- the catalog's value (目录值)
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;  -- the one item the submitted code names
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_evidence VARCHAR;  -- where town/community were read
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- the 便民服务点 a row is on (NULL: 中心/站)
 
 -- The catalog's own problems, for staff (the 目录问题 report); rewritten when the catalog is loaded.
 CREATE TABLE IF NOT EXISTS core.catalog_findings (
@@ -164,6 +165,7 @@ CREATE TABLE IF NOT EXISTS audit.site_stats (
     items INTEGER, matched_items INTEGER, application_items INTEGER, online_items INTEGER,
     online_share DOUBLE, online_share_required DOUBLE, online_share_ok BOOLEAN
 );
+ALTER TABLE audit.site_stats ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- '' for a 中心 or 站
 CREATE TABLE IF NOT EXISTS audit.district_stats (
     run_id VARCHAR NOT NULL, district VARCHAR, rows_received INTEGER, rows_matched INTEGER,
     rows_review INTEGER, errors INTEGER, warnings INTEGER,
@@ -187,6 +189,7 @@ CREATE TABLE IF NOT EXISTS published.site_districts (district VARCHAR PRIMARY KE
 -- one running): kept until the next publish (warehouse/published_rows.py). Its columns are core's,
 -- in core's order (a whole rebuild renames one to the other): a column added to one is added to both.
 CREATE TABLE IF NOT EXISTS core.site_items_held AS SELECT * FROM core.site_items WITH NO DATA;
+ALTER TABLE core.site_items_held ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- held and core share their columns
 -- What each district's current 一次告知 report shows (a digest of its figures and findings): a run
 -- writes a district's report again only when it changed.
 CREATE TABLE IF NOT EXISTS core.district_reports (district VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL);

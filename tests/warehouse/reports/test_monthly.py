@@ -1,0 +1,57 @@
+"""The monthly report is written, workbook and page, for any warehouse a night can leave."""
+
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
+from warehouse import db
+from warehouse.reports.monthly import gather
+from warehouse.reports.monthly_html import monthly_report_html
+from warehouse.reports.monthly_xlsx import write_monthly_xlsx
+
+DISTRICTS = ["市南区", "市北区", "李沧区"]
+TOWNS = {"市南区": ["八大峡街道", "云南路街道"], "市北区": ["台东街道"], "李沧区": ["浮山路街道"]}
+
+
+def _site(con, district, town, community, level, items):
+    con.execute("""INSERT INTO audit.site_stats BY NAME SELECT 'r1' AS run_id, ? AS district, ? AS town,
+                   ? AS community, '' AS site_point, ? AS site_level, ? AS items, ? AS matched_items,
+                   ? AS application_items, 1 AS online_items, 1.0 / ? AS online_share, 0.6 AS online_share_required,
+                   1.0 / ? >= 0.6 AS online_share_ok""",
+                [district, town, community, level, items, items, items, items, items])
+
+
+@pytest.fixture
+def one_run():
+    """One run this month: 市南区 sent town rows only, 市北区 a community row only, 李沧区 nothing."""
+    con = db.connect(":memory:")
+    con.execute("INSERT INTO audit.runs (run_id, started_at, status) VALUES ('r1', ?, 'published')",
+                [datetime(2026, 12, 3, 2)])
+    for district, rows in (("市南区", 30), ("市北区", 5)):
+        con.execute("""INSERT INTO audit.district_stats BY NAME SELECT 'r1' AS run_id, ? AS district,
+                       ? AS rows_received, ? AS rows_matched, 0 AS rows_review, 0 AS errors, 0 AS warnings""",
+                    [district, rows, rows])
+    _site(con, "市南区", "八大峡街道", "", TOWN_LEVEL, 20)
+    _site(con, "市南区", "云南路街道", "", TOWN_LEVEL, 10)
+    _site(con, "市北区", "台东街道", "延安路社区", COMMUNITY_LEVEL, 5)
+    return con
+
+
+def test_districts_without_community_rows_without_town_rows_or_without_rows(one_run, tmp_path):
+    report = gather(one_run, "2026-12", DISTRICTS, TOWNS)
+    page = monthly_report_html(report)
+    assert all(d in page for d in DISTRICTS) and "nan" not in page.lower().replace("nan-", "")
+    write_monthly_xlsx(tmp_path / "月报.xlsx", report)
+    workbook = openpyxl.load_workbook(tmp_path / "月报.xlsx")
+    overview = {row[0]: row for row in workbook["汇总"].iter_rows(values_only=True)}
+    assert set(DISTRICTS) <= set(overview)
+
+
+def test_a_month_before_any_run(tmp_path):
+    con = db.connect(":memory:")
+    report = gather(con, "2026-12", DISTRICTS, TOWNS)
+    assert "市南区" in monthly_report_html(report)
+    write_monthly_xlsx(tmp_path / "月报.xlsx", report)
+    assert openpyxl.load_workbook(tmp_path / "月报.xlsx")["汇总"].max_row >= 1

@@ -1,0 +1,136 @@
+"""The communities list (the 民政 村居 list, communities.csv): which 村(社区) belong to which 镇(街道),
+and a written community name matched to the listed one.
+
+Names are compared by their spelling key: NFKC, no spaces or punctuation, committee and service words
+as the short name (东麦窑社区居民委员会, 东麦窑社区居委会, 东麦窑社区便民服务站 → 东麦窑社区; 河坝村民委员会 →
+河坝村), the town's name in front dropped, and Arabic digits as Chinese numerals (1区 and 一区 are one
+spelling). Digits and Latin letters are kept: 1号院社区 and 2号院社区, A座社区 and B座社区 are two places.
+A 村 renamed 社区 (村改居) matches the listed name only where the town lists one of the two.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Longest first: 社区居民委员会 before 居民委员会.
+_COMMITTEE = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居民委员会", "社区"), ("居委会", "社区"),
+              ("村民委员会", "村"), ("村委会", "村"))
+_SERVICE = re.compile(r"(?:党群|综合)?(?:便民服务站|便民服务点|服务站|党群服务中心|服务中心)$")
+_NOT_KEPT = re.compile(r"[^\w]|_")  # spaces and punctuation; letters (any script) and digits stay
+_NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
+_LEVEL_SUFFIXES = ("社区", "村")
+
+
+@lru_cache(maxsize=65536)
+def community_key(name: str) -> str:
+    """The spelling key of a community name (see the module's docstring)."""
+    text = _NOT_KEPT.sub("", unicodedata.normalize("NFKC", name or "")).upper()
+    text = _SERVICE.sub("", text)
+    for long, short in _COMMITTEE:
+        if text.endswith(long) and len(text) > len(long):
+            text = text.removesuffix(long) + short
+            break
+    return text.translate(_NUMERALS)
+
+
+def _loose_key(key: str) -> str:
+    """The key without its 村/社区 (村改居: 河坝村 and 河坝社区 are one place when only one is listed)."""
+    for suffix in _LEVEL_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            return key.removesuffix(suffix)
+    return key
+
+
+@dataclass(frozen=True)
+class Placement:
+    town: str
+    community: str
+    how: str  # listed | spelling | from_list | several_towns | not_listed | no_list
+
+
+@dataclass
+class CommunityList:
+    """One district's listed communities, by town."""
+
+    by_town: dict[str, list[str]]
+
+    def __post_init__(self):
+        self._exact: dict[tuple[str, str], str] = {}
+        self._loose: dict[tuple[str, str], list[str]] = {}
+        self._towns_of: dict[str, list[str]] = {}
+        self._towns_of_loose: dict[str, list[str]] = {}
+        self._placed: dict[tuple[str, str], Placement] = {}
+        for town, names in self.by_town.items():
+            for name in names:
+                key = community_key(name)
+                self._exact.setdefault((town, key), name)
+                self._loose.setdefault((town, _loose_key(key)), []).append(name)
+                self._towns_of.setdefault(key, []).append(town)
+                self._towns_of_loose.setdefault(_loose_key(key), []).append(town)
+
+    def __bool__(self) -> bool:
+        return any(self.by_town.values())
+
+    def is_listed(self, name: str) -> bool:
+        """Whether any town of the district lists a community of this spelling."""
+        return community_key(name) in self._towns_of
+
+    def listed_under(self, town: str) -> bool:
+        return bool(self.by_town.get(town))
+
+    def place(self, town: str, community: str) -> Placement:
+        """The listed town and name of a written community; `how` says what the list decided."""
+        if (town, community) not in self._placed:
+            self._placed[(town, community)] = self._place(town, community)
+        return self._placed[(town, community)]
+
+    def _place(self, town: str, community: str) -> Placement:
+        if not self or not community:
+            return Placement(town, community, "no_list")
+        if town:
+            found = self._under(town, community)
+            if found:
+                return Placement(town, found, "listed" if found == community else "spelling")
+            return Placement(town, community, "not_listed" if self.listed_under(town) else "no_list")
+        key = community_key(community)
+        towns = sorted(set(self._towns_of.get(key, [])))
+        if not towns:
+            towns = sorted(set(self._towns_of_loose.get(_loose_key(key), [])))
+        if len(towns) == 1:
+            return Placement(towns[0], self._under(towns[0], community), "from_list")
+        return Placement("", community, "several_towns" if towns else "not_listed")
+
+    def towns_naming(self, community: str) -> list[str]:
+        """The towns listing a community of this spelling (a bare name's candidates)."""
+        key = community_key(community)
+        return sorted(set(self._towns_of.get(key, []) or self._towns_of_loose.get(_loose_key(key), [])))
+
+    def _under(self, town: str, community: str) -> str:
+        key = community_key(community)
+        for prefix in _town_prefixes(town):  # 沙子口街道东麦窑社区, 沙子口东麦窑社区
+            if key.startswith(prefix) and len(key) > len(prefix) + 1:
+                key = key.removeprefix(prefix)
+                break
+        if (town, key) in self._exact:
+            return self._exact[(town, key)]
+        loose = self._loose.get((town, _loose_key(key)), [])
+        return loose[0] if len(loose) == 1 else ""
+
+
+def _town_prefixes(town: str) -> list[str]:
+    key = community_key(town)
+    stems = [key.removesuffix(s) for s in ("街道", "镇", "乡") if key.endswith(s) and len(key) > len(s) + 1]
+    return [key, *stems]
+
+
+def community_lists(rows: list[dict]) -> dict[str, CommunityList]:
+    """District → its CommunityList, from rows with 区市名称, 镇街名称, 村社区名称."""
+    by_district: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        district, town, name = row["区市名称"], row["镇街名称"], row["村社区名称"]
+        if district and town and name:
+            names = by_district.setdefault(district, {}).setdefault(town, [])
+            if name not in names:
+                names.append(name)
+    return {district: CommunityList(towns) for district, towns in by_district.items()}
