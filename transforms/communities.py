@@ -22,16 +22,20 @@ _NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
 _LEVEL_SUFFIXES = ("社区", "村")
 
 
+def standard_name(name: str) -> str:
+    """The name in its standard form: no spaces or punctuation, committee and service words as the
+    short name (东麦窑社区居民委员会, 东麦窑社区服务站 → 东麦窑社区; 河坝村民委员会 → 河坝村)."""
+    text = _SERVICE.sub("", _NOT_KEPT.sub("", unicodedata.normalize("NFKC", name or "")))
+    for long, short in _COMMITTEE:
+        if text.endswith(long) and len(text) > len(long):
+            return text.removesuffix(long) + short
+    return text
+
+
 @lru_cache(maxsize=65536)
 def community_key(name: str) -> str:
     """The spelling key of a community name (see the module's docstring)."""
-    text = _NOT_KEPT.sub("", unicodedata.normalize("NFKC", name or "")).upper()
-    text = _SERVICE.sub("", text)
-    for long, short in _COMMITTEE:
-        if text.endswith(long) and len(text) > len(long):
-            text = text.removesuffix(long) + short
-            break
-    return text.translate(_NUMERALS)
+    return standard_name(name).upper().translate(_NUMERALS)
 
 
 def _loose_key(key: str) -> str:
@@ -122,6 +126,44 @@ def _town_prefixes(town: str) -> list[str]:
     key = community_key(town)
     stems = [key.removesuffix(s) for s in ("街道", "镇", "乡") if key.endswith(s) and len(key) > len(s) + 1]
     return [key, *stems]
+
+
+_NONSTANDARD = re.compile(r"委员会|居委会|村委会|服务站|服务中心|服务点")
+
+
+def list_problems(rows: list[dict], towns: dict[str, list[str]]) -> list[dict]:
+    """The communities list's own problems, for staff, all at once: a community under a district or
+    town the towns list lacks, one listed twice under its town (by spelling key), and a name not in
+    its standard form (东麦窑社区居委会, 东麦窑社区服务站 → 东麦窑社区). rows: as read, first data row = line 2."""
+    problems, seen = [], {}
+    for line, row in enumerate(rows, start=2):
+        district, town, name = row["区市名称"], row["镇街名称"], row["村社区名称"]
+        if not (district and town and name):
+            problems.append(_problem(line, "reference.community_incomplete", "区市名称、镇街名称、村社区名称须都填写",
+                                     "、".join(filter(None, (district, town, name)))))
+            continue
+        if district not in towns:
+            problems.append(_problem(line, "reference.community_district_unknown",
+                                     f"区市'{district}'不在 districts.csv / towns.csv 中", district))
+        elif town not in towns[district]:
+            problems.append(_problem(line, "reference.community_town_unknown",
+                                     f"镇(街道)'{town}'不在 towns.csv 的{district}名单中：请核对，或在 towns.csv 中增加",
+                                     town))
+        key = (district, town, community_key(name))
+        if key in seen:
+            problems.append(_problem(line, "reference.community_repeated",
+                                     f"与第{seen[key]}行是同一村(社区)（{town}）：请删除其中一行", name))
+        else:
+            seen[key] = line
+        if _NONSTANDARD.search(name) and standard_name(name) != name:
+            problems.append(_problem(line, "reference.community_name_nonstandard",
+                                     f"村社区名称不是标准写法，应为'{standard_name(name)}'（不带居委会、服务站等字样）", name))
+    return problems
+
+
+def _problem(line: int, rule: str, message: str, value: str) -> dict:
+    return {"source_file": "communities.csv", "row_number": line, "field": "community", "rule": rule,
+            "severity": "warning", "message": message, "value": value}
 
 
 def community_lists(rows: list[dict]) -> dict[str, CommunityList]:

@@ -84,15 +84,20 @@ def load_catalog(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, ref
     con.register("incoming_catalog", catalog)
     con.execute("INSERT INTO core.catalog_items BY NAME SELECT * FROM incoming_catalog")
     con.unregister("incoming_catalog")
-    store_catalog_findings(con, filename, findings)
+    store_catalog_findings(con, filename, findings, reference.findings)
     return catalog
 
 
-def store_catalog_findings(con: duckdb.DuckDBPyConnection, filename: str, findings: list[CatalogFinding]) -> None:
+def store_catalog_findings(con: duckdb.DuckDBPyConnection, filename: str, findings: list[CatalogFinding],
+                           reference_findings: list[dict] = ()) -> None:
+    """The catalog's findings, and the reference data's own (communities.csv, source_file says which)."""
     frame = pd.DataFrame([f.__dict__ for f in findings], columns=list(CatalogFinding.__dataclass_fields__))
+    frame = frame.assign(source_file=filename)
+    if reference_findings:
+        frame = pd.concat([frame, pd.DataFrame(list(reference_findings))], ignore_index=True)
     frame["row_number"] = frame["row_number"].astype("Int64")
     con.execute("DELETE FROM core.catalog_findings")
-    con.register("incoming_catalog_findings", frame.assign(source_file=filename))
+    con.register("incoming_catalog_findings", frame)
     con.execute("INSERT INTO core.catalog_findings BY NAME SELECT * FROM incoming_catalog_findings")
     con.unregister("incoming_catalog_findings")
 

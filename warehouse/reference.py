@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.codes import DEFAULT_PATTERNS, CodePatterns
-from transforms.communities import CommunityList, community_lists
+from transforms.communities import CommunityList, community_lists, list_problems
 from transforms.headers import build_synonym_index
 from transforms.vocab import Vocabulary
 
@@ -38,6 +38,8 @@ class Reference:
     aliases: list[dict]  # alias, catalog_code, source, decided_by, decided_at
     code_patterns: CodePatterns = DEFAULT_PATTERNS  # accepted code formats (code_patterns.csv)
     files: dict[str, Path] = field(default_factory=dict)  # file name -> the file used (bundled or the folder's)
+    # The reference data's own problems (communities.csv): staff's findings, never a refusal.
+    findings: list[dict] = field(default_factory=list)
 
 
 def reference_file(name: str, folder: Path | None) -> Path:
@@ -137,6 +139,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         ],
         code_patterns=code_patterns,
         files={name: reference_file(name, seeds_dir) for name in REFERENCE_FILES},
+        findings=list_problems(community_rows, towns),
     )
 
 

@@ -4,7 +4,7 @@ sections and merged cells that never override a row's own cells."""
 import pytest
 
 from tests.transforms.test_ingest import CONTEXT, xlsx_bytes
-from transforms.communities import CommunityList, community_key, community_lists
+from transforms.communities import CommunityList, community_key, community_lists, list_problems
 from transforms.ingest import IngestContext, ingest_file
 from transforms.row_sites import assign_sites
 from transforms.sites import parse_site
@@ -199,3 +199,20 @@ def test_a_town_stem_in_front_of_a_community_gives_way_to_the_town_the_file_name
                          towns, CommunityList({}))
     assert (alone.towns, alone.communities) == (["兴山街道"], ["山庄社区"]), "nothing else names a town"
     assert parse_site("北底社区居民委员会", ["北底镇"]).community == "北底社区", "the stem's own 社区, not 社区居委会"
+
+
+def test_the_lists_own_problems_are_listed_at_once():
+    rows = [{"区市名称": DISTRICT, "镇街名称": "沙子口街道", "村社区名称": "东麦窑社区服务站"},
+            {"区市名称": DISTRICT, "镇街名称": "沙子口街道", "村社区名称": "东麦窑社区"},
+            {"区市名称": DISTRICT, "镇街名称": "北宅街道", "村社区名称": "1号院社区居委会"},
+            {"区市名称": DISTRICT, "镇街名称": "某某街道", "村社区名称": "河坝村"},
+            {"区市名称": "某区", "镇街名称": "某某街道", "村社区名称": "河坝村"},
+            {"区市名称": DISTRICT, "镇街名称": "沙子口街道", "村社区名称": ""}]
+    problems = list_problems(rows, {DISTRICT: TOWNS})
+    assert [(p["row_number"], p["rule"]) for p in problems] == [
+        (2, "reference.community_name_nonstandard"), (3, "reference.community_repeated"),
+        (4, "reference.community_name_nonstandard"), (5, "reference.community_town_unknown"),
+        (6, "reference.community_district_unknown"), (7, "reference.community_incomplete")]
+    assert "'1号院社区'" in problems[2]["message"], "the standard form keeps the digit"
+    assert list_problems([{"区市名称": DISTRICT, "镇街名称": "沙子口街道", "村社区名称": "2号院社区"}],
+                         {DISTRICT: TOWNS}) == []

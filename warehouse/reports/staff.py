@@ -1,5 +1,6 @@
-"""The staff's own report, beside the districts' ones: the catalog's problems (目录问题) and files
-that belong to no district. Written with the district reports, so they change together."""
+"""The staff's own report, beside the districts' ones: the catalog's problems (目录问题), the
+reference data's (参考数据问题: the communities list) and files that belong to no district. Written
+with the district reports, so they change together."""
 
 from pathlib import Path
 
@@ -26,7 +27,13 @@ def _people(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 RULE_WORDS = {"catalog.name_empty": "事项名称为空的行", "catalog.code_empty": "事项编码为空的行",
               "catalog.code_repeated": "事项编码重复（名称不同）的行", "catalog.row_repeated": "与前面重复的行（已忽略）",
               "catalog.name_repeated": "事项名称重复的行", "catalog.column_missing": "缺少的列",
-              "catalog.element_empty": "要素为空"}
+              "catalog.element_empty": "要素为空", "reference.community_town_unknown": "村(社区)名单：镇(街道)不在名单中",
+              "reference.community_district_unknown": "村(社区)名单：区(市)不在名单中",
+              "reference.community_repeated": "村(社区)名单：重复的村(社区)",
+              "reference.community_name_nonstandard": "村(社区)名单：名称不是标准写法",
+              "reference.community_incomplete": "村(社区)名单：未填全的行"}
+REFERENCE_LABELS = {"source_file": "文件", "row_number": "行号", "severity": "级别", "message": "问题说明", "value": "值",
+                    "rule": "规则"}
 
 
 def _counts(catalog_findings: pd.DataFrame) -> list[tuple[str, str]]:
@@ -42,15 +49,20 @@ def write_staff_report(path: Path, catalog_findings: pd.DataFrame, inbox_finding
     row's problems), 收件箱问题 (files outside any district folder). write_sheet is
     warehouse/workbook.py's sheet writer."""
     notes = [("说明", m) for m in catalog_findings.loc[catalog_findings["severity"] == "info", "message"]]
-    files = ", ".join(sorted(set(catalog_findings["source_file"].dropna()))) if "source_file" in catalog_findings else ""
+    of_catalog = ~catalog_findings["rule"].str.startswith("reference.")
+    files = ", ".join(sorted(set(catalog_findings.loc[of_catalog, "source_file"].dropna()))) \
+        if "source_file" in catalog_findings else ""
     rows = [("目录文件", files), *notes, *_counts(catalog_findings),
             ("不属于任何区(市)的文件问题", str(len(inbox_findings)))]
     summary = pd.DataFrame(rows, columns=["项目", "数值"])
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
                                           "strings_to_numbers": False})
     write_sheet(workbook, "汇总", summary, {"项目": 30, "数值": 80})
-    problems = catalog_findings[catalog_findings["severity"] != "info"].sort_values(
+    of_reference = catalog_findings["rule"].str.startswith("reference.")
+    problems = catalog_findings[(catalog_findings["severity"] != "info") & ~of_reference].sort_values(
         ["row_number", "field"], na_position="first")
     write_sheet(workbook, "目录问题", _people(problems, CATALOG_LABELS), {"问题说明": 60, "值": 30, "事项编码": 34})
+    reference = catalog_findings[of_reference].sort_values(["source_file", "row_number"])
+    write_sheet(workbook, "参考数据问题", _people(reference, REFERENCE_LABELS), {"文件": 18, "问题说明": 60, "值": 30})
     write_sheet(workbook, "收件箱问题", _people(inbox_findings, INBOX_LABELS), {"文件": 40, "问题说明": 50, "修改建议": 40})
     workbook.close()
