@@ -190,8 +190,11 @@ def preflight(inbox: Path, catalog: Path | None, reference_dir: Path | None = No
 def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Reference) -> int:
     from warehouse.catalog_store import load_catalog, load_seed_aliases
 
+    from warehouse.coverage import store_places
+
     catalog = load_catalog(con, catalog_bytes, catalog_name, reference)
     load_seed_aliases(con, reference)
+    store_places(con, reference.towns, {d: c.by_town for d, c in reference.communities.items()})
     return len(catalog)
 
 

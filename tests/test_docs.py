@@ -17,7 +17,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 VIEWS_DOC = (ROOT / "docs" / "views.md").read_text(encoding="utf-8")
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 VIEWS = ["submissions", "site_items", "review_queue", "findings", "catalog_findings", "catalog", "catalog_versions",
-         "catalog_changes", "runs"]
+         "catalog_changes", "runs", "site_coverage"]
 # the kinds of file a room of warehouse/ holds: its code and the data it ships
 ROOM_FILES = {".py", ".sql", ".csv", ".js", ".css"}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import landing, landing_files, upgrades
+from warehouse import coverage, landing, landing_files, upgrades
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Bump when schema.sql changes in a way CREATE ... IF NOT EXISTS cannot apply to an existing file,
@@ -41,6 +41,7 @@ def connect(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
         with transaction(con):
             upgrades.upgrade(con, found, SCHEMA_VERSION, rows_folder)
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    coverage.create_coverage_view(con)
     landing.refresh_rows_view(con, rows_folder)
     return con
 

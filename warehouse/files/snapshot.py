@@ -20,7 +20,7 @@ from warehouse.sql_literal import path_literal
 SNAPSHOT_DIR = "snapshot"
 BUILDS_DIR = ".snapshot-builds"
 VIEWS = ("catalog", "catalog_versions", "catalog_changes", "findings", "catalog_findings", "review_queue",
-         "submissions", "site_items", "runs")
+         "submissions", "site_items", "site_coverage", "runs")
 
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, site_items: Path | None = None) -> Path:

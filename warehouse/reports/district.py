@@ -35,6 +35,11 @@ HTML_COLUMNS = ["sheet", "row_number", "field_label", "severity_label", "message
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
 SEVERITY_CSS = {"错误": "error", "提醒": "warning"}
 REPORT_THREADS = 2  # DuckDB renders one district while another's files are compressed and written
+# The district's sites against the listed places (warehouse/coverage.py), one row per town.
+COVERAGE_COLUMNS = [("town", "镇(街道)", 18), ("centre_reported", "中心已报送", 12),
+                    ("communities_listed", "名单中的村(社区)", 16), ("communities_reported", "已报送的村(社区)站", 18),
+                    ("communities_silent", "未报送的村(社区)", 60), ("stations_unlisted", "名单外的站", 12),
+                    ("points_reported", "已报送的便民服务点", 18)]
 REPORT_ORDER = ("source_file NULLS FIRST, sheet NULLS FIRST, row_number NULLS FIRST, field NULLS FIRST, "
                 "rule, message, value NULLS FIRST")
 
@@ -101,17 +106,32 @@ def finding_counts(con: duckdb.DuckDBPyConnection, findings: str, parameters: li
 
 
 def write_district_report(path: Path, district: str, summary: dict, files: list[ReportFile],
-                          counts: list[tuple[str, str, int]], run_id: str) -> None:
-    """One district's xlsx and its HTML page, side by side (一次告知)."""
+                          counts: list[tuple[str, str, int]], run_id: str, coverage: list[dict] = ()) -> None:
+    """One district's xlsx and its HTML page, side by side (一次告知); coverage: its towns' rows of
+    site_coverage."""
+    people = [[_coverage_cell(row[c]) for c, _, _ in COVERAGE_COLUMNS] for row in coverage]
+    titles = [title for _, title, _ in COVERAGE_COLUMNS]
     page = district_report_html(district, summary, counts, [(f.source_file, f.count, f.html_rows) for f in files],
-                                run_id)
+                                run_id, pd.DataFrame(people, columns=titles))
     path.with_suffix(".html").write_text(page, encoding="utf-8")
     summary_rows = [["区(市)", district], *([k, v] for k, v in summary.items())]
     write_workbook(path, [
         Sheet("汇总", ["项目", "数值"], [24, 30], values_xml(summary_rows), len(summary_rows)),
         Sheet("问题清单", [title for _, title, _ in FINDING_COLUMNS], [width for _, _, width in FINDING_COLUMNS],
               "".join(f.xlsx_rows for f in files), sum(f.count for f in files)),
+        Sheet("站点覆盖", titles, [width for _, _, width in COVERAGE_COLUMNS], values_xml(people), len(people)),
     ])
+
+
+def _coverage_cell(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def coverage_by_district(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
+    frame = con.sql("SELECT * FROM site_coverage").df().astype(object)
+    return {district: group.to_dict("records") for district, group in frame.groupby("district")}
 
 
 def _link_previous(previous: Path, build: Path, stem: str) -> bool:
@@ -138,7 +158,9 @@ def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.Data
     findings = dict(con.execute(f"""
         SELECT district, count(*)::VARCHAR || ':' || sum(hash({columns})::HUGEINT)::VARCHAR
         FROM audit.findings WHERE run_id = ? AND district IS NOT NULL GROUP BY district""", [run_id]).fetchall())
-    return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"])], ensure_ascii=False,
+    coverage = coverage_by_district(con)
+    return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"]),
+                                                        coverage.get(row["district"])], ensure_ascii=False,
                                                        sort_keys=True, default=str).encode()).hexdigest()
             for row in summary.dropna(subset=["district"]).to_dict("records")}
 
@@ -153,6 +175,7 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
     """
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     reports_dir = Path(out_dir) / "reports"
+    coverage = coverage_by_district(con)
     tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
     write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
                        district_findings(con, run_id, None), write_sheet)
@@ -164,17 +187,18 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
     # the GIL. Each thread has its own cursor (a DuckDB connection is not shared between threads).
     with ThreadPoolExecutor(REPORT_THREADS) as pool:
         shares = [to_write[i::REPORT_THREADS] for i in range(REPORT_THREADS)]
-        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id) for share in shares]:
+        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id, coverage) for share in shares]:
             job.result()
     swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
     return sorted(reports_dir.iterdir())
 
 
 def _write_districts(cursor: duckdb.DuckDBPyConnection, folder: Path, districts: list[tuple[str, dict]],
-                     run_id: str) -> None:
+                     run_id: str, coverage: dict[str, list[dict]]) -> None:
     findings = "SELECT * FROM audit.findings WHERE run_id = ? AND district = ?"
     with cursor:
         for district, figures in districts:
             files = report_files(cursor, findings, [run_id, district])
             counts = finding_counts(cursor, findings, [run_id, district])
-            write_district_report(folder / f"{district}_一次告知.xlsx", district, figures, files, counts, run_id)
+            write_district_report(folder / f"{district}_一次告知.xlsx", district, figures, files, counts, run_id,
+                                  coverage.get(district, []))

@@ -56,14 +56,31 @@ def _table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def coverage_html(coverage: pd.DataFrame | None) -> list[str]:
+    """站点覆盖: a chart of each town's listed communities whose 站 reported, and the table."""
+    if coverage is None or coverage.empty:
+        return []
+    shares = [(town, 100 * reported / listed, "#2f5597" if reported == listed else "#b46504")
+              for town, listed, reported in zip(coverage["镇(街道)"], coverage["名单中的村(社区)"],
+                                                coverage["已报送的村(社区)站"]) if listed]
+    silent_centres = [t for t, done in zip(coverage["镇(街道)"], coverage["中心已报送"]) if done == "否"]
+    note = ("未报送的镇(街道)便民服务中心：" + "、".join(silent_centres)) if silent_centres else "每个镇(街道)便民服务中心都已报送。"
+    if not shares:
+        note += "未提供村(社区)名单（参考数据 communities.csv），无法判断哪些村(社区)便民服务站未报送。"
+    return ["<h2>站点覆盖</h2>", f"<p>{escape(note)}</p>",
+            bar_chart("已报送的村(社区)便民服务站（占名单 %）", shares, maximum=100, unit="%"), _table(coverage)]
+
+
 FILE_TABLE_TITLES = ["工作表", "行号", "字段", "级别", "问题说明", "报送值", "目录值", "修改建议"]
 
 
 def district_report_html(district: str, summary: dict, counts: list[tuple[str, str, int]],
-                         files: list[tuple[str | None, int, str]], run_id: str) -> str:
+                         files: list[tuple[str | None, int, str]], run_id: str,
+                         coverage: pd.DataFrame | None = None) -> str:
     """counts: findings per (element, severity error/warning); files: (source file or None for the
     district's own findings, how many, their table rows rendered as <tr>…</tr>), in report order
-    (warehouse/reports/district.py renders them)."""
+    (warehouse/reports/district.py renders them); coverage: its towns' sites against the lists, with
+    Chinese column titles (站点覆盖)."""
     errors = {element: n for element, severity, n in counts if severity == "error"}
     warnings = {element: n for element, severity, n in counts if severity == "warning"}
     by_element = [(name, float(n), "#c00000") for name, n in errors.items()]
@@ -82,6 +99,7 @@ def district_report_html(district: str, summary: dict, counts: list[tuple[str, s
         bar_chart("问题数（按要素）", by_element[:15]),
         bar_chart("与市级目录不一致的比例（%，越短越好）", differing, unit="%"),
         "</div>",
+        *coverage_html(coverage),
         "<h2>问题清单（按文件、行号）</h2>",
     ]
     if not files:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from expectations.rules import ONLINE_SHARE
 from transforms.fields import COMMUNITY_LEVEL, CONFORMANCE_ELEMENTS, TOWN_LEVEL
+from warehouse.coverage import coverage_sql, run_sites
 from warehouse.month_stats import month_end, run_stats, state_run
 
 TREND_MONTHS = 6
@@ -36,6 +37,7 @@ class MonthlyReport:
     changes: pd.DataFrame      # the catalog's changes published in the month
     versions: pd.DataFrame     # the versions published in the month, with their counts
     trend: pd.DataFrame        # month × district figures, the last TREND_MONTHS months
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per town (Chinese columns)
     runs: dict[str, int] = field(default_factory=dict)  # the month's runs by status (Chinese)
     generated_at: datetime = field(default_factory=datetime.now)
 
@@ -69,7 +71,35 @@ def gather(con: duckdb.DuckDBPyConnection, month: str, known_districts: list[str
         month=month, state_run=run_id, state_time=state_time, districts=districts,
         overview=overview(month, districts, sites, district_figures, findings, known_towns),
         sites=site_rows(sites), findings=findings, changes=changes, versions=versions,
-        trend=trend(con, month, districts), runs=month_runs(con, month))
+        trend=trend(con, month, districts), runs=month_runs(con, month), coverage=coverage(con, run_id))
+
+
+COVERAGE_WORDS = {"district": "区(市)", "town": "镇(街道)", "centre_reported": "中心已报送",
+                  "communities_listed": "名单中的村(社区)", "communities_reported": "已报送的村(社区)站",
+                  "communities_silent": "未报送的村(社区)", "stations_unlisted": "名单外的站",
+                  "points_reported": "已报送的便民服务点"}
+
+
+def coverage(con: duckdb.DuckDBPyConnection, run_id: str | None) -> pd.DataFrame:
+    """Each town's sites in the month's state against the listed places (warehouse/coverage.py)."""
+    if run_id is None:
+        return pd.DataFrame(columns=list(COVERAGE_WORDS.values()))
+    frame = con.sql(coverage_sql(run_sites(run_id))).df().drop(columns=["town_listed"])
+    frame["centre_reported"] = frame["centre_reported"].map({True: "是", False: "否"})
+    return frame.rename(columns=COVERAGE_WORDS)
+
+
+def coverage_by_district(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per district: towns whose 中心 reported, listed communities whose 站 reported, and the share."""
+    if frame.empty:
+        return pd.DataFrame(columns=["区(市)", "中心已报送", "镇(街道)数", "名单中的村(社区)", "已报送的村(社区)站", "站点覆盖率"])
+    grouped = frame.assign(centre=frame["中心已报送"] == "是").groupby("区(市)")
+    out = pd.DataFrame({"中心已报送": grouped["centre"].sum(), "镇(街道)数": grouped.size(),
+                        "名单中的村(社区)": grouped["名单中的村(社区)"].sum(),
+                        "已报送的村(社区)站": grouped["已报送的村(社区)站"].sum()}).reset_index()
+    listed = out["名单中的村(社区)"].astype(float)
+    out["站点覆盖率"] = (out["已报送的村(社区)站"] / listed).where(listed > 0)
+    return out
 
 
 def _site_counts(sites: pd.DataFrame) -> pd.DataFrame:
@@ -161,13 +191,14 @@ def _open(findings: pd.DataFrame, district: str, severity: str) -> int:
 
 def site_rows(sites: pd.DataFrame) -> pd.DataFrame:
     if sites.empty:
-        return pd.DataFrame(columns=["区(市)", "镇(街道)", "村(社区)", "层级", "事项行", "已匹配",
+        return pd.DataFrame(columns=["区(市)", "镇(街道)", "村(社区)", "便民服务点", "层级", "事项行", "已匹配",
                                      "依申请事项", "网上可办", "网上可办率", "应达到", "是否达标"])
     frame = sites.copy()
     frame["town"] = frame["town"].fillna("（未能确定站点）")
     frame["online_share_ok"] = frame["online_share_ok"].map({True: "达标", False: "未达标"})
     return frame.rename(columns={
-        "district": "区(市)", "town": "镇(街道)", "community": "村(社区)", "site_level": "层级", "items": "事项行",
+        "district": "区(市)", "town": "镇(街道)", "community": "村(社区)", "site_point": "便民服务点",
+        "site_level": "层级", "items": "事项行",
         "matched_items": "已匹配", "application_items": "依申请事项", "online_items": "网上可办",
         "online_share": "网上可办率", "online_share_required": "应达到", "online_share_ok": "是否达标"})
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from expectations.rules import ONLINE_SHARE
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
-from warehouse.reports.monthly import MonthlyReport
+from warehouse.reports.monthly import MonthlyReport, coverage_by_district
 from warehouse.reports.html import CSS, _table, bar_chart
 
 MET, NOT_MET, BLUE, GREY = "#2e7d32", "#c62828", "#2f5597", "#9e9e9e"
@@ -118,6 +118,25 @@ def findings_by_rule(findings: pd.DataFrame, districts: list[str]) -> pd.DataFra
     return table.sort_values("合计", ascending=False).reset_index()
 
 
+def _coverage_section(report: MonthlyReport) -> list[str]:
+    """站点覆盖: per district, the listed communities whose 站 reported (a chart), then every town with
+    a 中心 or listed 站 that sent nothing this month."""
+    by_district = coverage_by_district(report.coverage)
+    shares = [(d, 100 * float(s), BLUE if s == 1 else "#b46504")
+              for d, s in zip(by_district["区(市)"], by_district["站点覆盖率"]) if pd.notna(s)]
+    chart = bar_chart("村(社区)便民服务站报送覆盖率（已报送 / 村(社区)名单）", shares, maximum=100, unit="%")
+    silent = report.coverage[(report.coverage["中心已报送"] == "否") | report.coverage["未报送的村(社区)"].notna()] \
+        if not report.coverage.empty else report.coverage
+    parts = ["<h2>站点覆盖</h2>",
+             chart or '<p class="note">未提供村(社区)名单（参考数据 communities.csv），无法计算站点覆盖率。</p>',
+             _table(by_district.assign(站点覆盖率=by_district["站点覆盖率"].map(
+                 lambda s: f"{s:.1%}" if pd.notna(s) else "")))]
+    if len(silent):
+        parts += ["<h3>本月未报送的站点</h3>",
+                  _table(silent[["区(市)", "镇(街道)", "中心已报送", "未报送的村(社区)"]])]
+    return parts
+
+
 def _reporting_chart(o: pd.DataFrame) -> str:
     if o["应报送镇(街道)"].notna().any():
         rows = [(d, 100 * n / known if known else 0, BLUE if n else GREY)
@@ -156,6 +175,7 @@ def monthly_report_html(report: MonthlyReport) -> str:
         "<h2>各区(市)概况</h2>", _table(people.drop(columns=element_columns)),
         "<h2>站点报送与事项数</h2>",
         '<div class="charts">' + _reporting_chart(o) + bar_chart("每站点平均事项数（镇 / 村）", items) + "</div>",
+        *_coverage_section(report),
         "<h2>网上可办率</h2>", online_strip_chart(report.sites, report.districts),
         "<h2>全市统一符合率</h2>",
         bar_chart("全市统一符合率", conformance, maximum=100, unit="%") or '<p class="note">没有可比较的数据。</p>',

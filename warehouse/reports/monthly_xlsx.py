@@ -63,6 +63,7 @@ def write_monthly_xlsx(path: Path, report: MonthlyReport) -> None:
     overview = _sheet(workbook, "汇总", report.overview, {"区(市)": 12})
     _district_chart(workbook, overview, report.overview)
     _sheet(workbook, "站点", report.sites)
+    _sheet(workbook, "站点覆盖", report.coverage, {"未报送的村(社区)": 60})
     _sheet(workbook, "未解决问题", report.findings, {"问题说明": 48})
     _sheet(workbook, "本月版本", report.versions.astype({"发布时间": str}) if len(report.versions) else report.versions)
     _sheet(workbook, "目录变化", report.changes.astype({"发布时间": str}) if len(report.changes) else report.changes,

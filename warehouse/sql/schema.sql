@@ -166,6 +166,8 @@ CREATE TABLE IF NOT EXISTS audit.site_stats (
     online_share DOUBLE, online_share_required DOUBLE, online_share_ok BOOLEAN
 );
 ALTER TABLE audit.site_stats ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- '' for a 中心 or 站
+-- The listed places (towns.csv, communities.csv) as the last working night took them (warehouse/coverage.py).
+CREATE TABLE IF NOT EXISTS core.places (district VARCHAR, town VARCHAR, community VARCHAR);
 CREATE TABLE IF NOT EXISTS audit.district_stats (
     run_id VARCHAR NOT NULL, district VARCHAR, rows_received INTEGER, rows_matched INTEGER,
     rows_review INTEGER, errors INTEGER, warnings INTEGER,

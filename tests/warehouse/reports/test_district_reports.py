@@ -33,8 +33,26 @@ def report(tmp_path):
     files = report_files(con, query, ["市南区"])
     path = tmp_path / "市南区_一次告知.xlsx"
     write_district_report(path, "市南区", {"错误数": 3, "全市统一符合率": "98.5%"}, files,
-                          finding_counts(con, query, ["市南区"]), "20261130T020000")
+                          finding_counts(con, query, ["市南区"]), "20261130T020000", COVERAGE)
     return path, files
+
+
+COVERAGE = [
+    {"town": "八大峡街道", "centre_reported": True, "communities_listed": 3, "communities_reported": 1,
+     "communities_silent": "团岛社区、西藏路社区", "stations_unlisted": 0, "points_reported": 1},
+    {"town": "云南路街道", "centre_reported": False, "communities_listed": 2, "communities_reported": 2,
+     "communities_silent": None, "stations_unlisted": 1, "points_reported": 0},
+]
+
+
+def test_the_report_says_which_sites_sent_nothing(report):
+    path, _ = report
+    rows = list(openpyxl.load_workbook(path)["站点覆盖"].iter_rows(values_only=True))
+    assert rows == [("镇(街道)", "中心已报送", "名单中的村(社区)", "已报送的村(社区)站", "未报送的村(社区)", "名单外的站",
+                     "已报送的便民服务点"),
+                    ("八大峡街道", "是", 3, 1, "团岛社区、西藏路社区", 0, 1), ("云南路街道", "否", 2, 2, None, 1, 0)]
+    page = path.with_suffix(".html").read_text(encoding="utf-8")
+    assert "站点覆盖" in page and "团岛社区、西藏路社区" in page and "未报送的镇(街道)便民服务中心：云南路街道" in page
 
 
 def test_every_finding_in_report_order_with_its_values_intact(report):
@@ -54,7 +72,7 @@ def test_every_finding_in_report_order_with_its_values_intact(report):
 def test_the_workbook_opens_as_people_use_it(report):
     path, _ = report
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["汇总", "问题清单"]
+    assert workbook.sheetnames == ["汇总", "问题清单", "站点覆盖"]
     assert list(workbook["汇总"].iter_rows(values_only=True)) == [
         ("项目", "数值"), ("区(市)", "市南区"), ("错误数", 3), ("全市统一符合率", "98.5%")]
     problems = workbook["问题清单"]

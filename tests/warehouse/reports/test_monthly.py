@@ -55,3 +55,37 @@ def test_a_month_before_any_run(tmp_path):
     assert "市南区" in monthly_report_html(report)
     write_monthly_xlsx(tmp_path / "月报.xlsx", report)
     assert openpyxl.load_workbook(tmp_path / "月报.xlsx")["汇总"].max_row >= 1
+
+
+def test_coverage_by_district_and_the_sites_that_sent_nothing(one_run, tmp_path):
+    from warehouse.coverage import store_places
+
+    store_places(one_run, TOWNS, {"市南区": {"八大峡街道": ["团岛社区"], "云南路街道": ["西藏路社区", "大学路社区"]},
+                                  "市北区": {"台东街道": ["延安路社区", "威海路社区"]}})
+    report = gather(one_run, "2026-12", DISTRICTS, TOWNS)
+    rows = {(r["区(市)"], r["镇(街道)"]): r for r in report.coverage.to_dict("records")}
+    assert rows[("市北区", "台东街道")]["已报送的村(社区)站"] == 1
+    assert rows[("市北区", "台东街道")]["未报送的村(社区)"] == "威海路社区"
+    assert rows[("市北区", "台东街道")]["中心已报送"] == "否"
+    assert rows[("李沧区", "浮山路街道")]["中心已报送"] == "否", "a listed town that sent nothing is shown"
+    page = monthly_report_html(report)
+    assert "站点覆盖" in page and "村(社区)便民服务站报送覆盖率" in page and "威海路社区" in page
+    write_monthly_xlsx(tmp_path / "月报.xlsx", report)
+    sheet = list(openpyxl.load_workbook(tmp_path / "月报.xlsx")["站点覆盖"].iter_rows(values_only=True))
+    assert sheet[0][:3] == ("区(市)", "镇(街道)", "中心已报送") and len(sheet) == 1 + 4
+
+
+def test_the_page_with_coverage_passes_axe_in_chromium(one_run, tmp_path, browser, axe_source):
+    from warehouse.coverage import store_places
+
+    store_places(one_run, TOWNS, {"市北区": {"台东街道": ["延安路社区", "威海路社区"]}})
+    path = tmp_path / "月报.html"
+    path.write_text(monthly_report_html(gather(one_run, "2026-12", DISTRICTS, TOWNS)), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(path.as_uri())
+    assert "本月未报送的站点" in page.inner_text("body")
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
+                           "'wcag21aa', 'best-practice']}})")
+    assert not [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    page.close()

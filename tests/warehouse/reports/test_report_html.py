@@ -73,3 +73,30 @@ def test_the_page_renders_in_headless_chromium(tmp_path):
     subprocess.run([browser, *flags, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+COVERAGE = pd.DataFrame([["八大峡街道", "是", 3, 1, "团岛社区、西藏路社区", 0, 1], ["云南路街道", "否", 2, 2, None, 0, 0]],
+                        columns=["镇(街道)", "中心已报送", "名单中的村(社区)", "已报送的村(社区)站", "未报送的村(社区)",
+                                 "名单外的站", "已报送的便民服务点"])
+
+
+def test_the_page_with_its_coverage_passes_axe_in_chromium(tmp_path, browser, axe_source):
+    con = duckdb.connect()
+    con.register("findings_frame", FINDINGS)
+    con.execute("CREATE TABLE findings AS SELECT * REPLACE (row_number::INTEGER AS row_number) FROM findings_frame")
+    query = "SELECT * FROM findings WHERE district = ?"
+    files = report_files(con, query, ["市南区"])
+    path = tmp_path / "市南区_一次告知.html"
+    path.write_text(district_report_html("市南区", SUMMARY, finding_counts(con, query, ["市南区"]),
+                                         [(f.source_file, f.count, f.html_rows) for f in files], "20261127T020000",
+                                         COVERAGE), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(path.as_uri())
+    assert "站点覆盖" in page.inner_text("body") and "团岛社区、西藏路社区" in page.inner_text("body")
+    charts = page.eval_on_selector_all("svg[role=img]", "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert any("村(社区)便民服务站" in c for c in charts)
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
+                           "'wcag21aa', 'best-practice']}})")
+    assert not [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    page.close()

@@ -1,0 +1,73 @@
+"""Coverage (便民服务场所全覆盖, seed §二(一)2): per 镇(街道), whether its 中心 reported, how many of its
+listed 村(社区) have a 站 that reported, which sent nothing, and how many 便民服务点 reported.
+
+The listed places are the reference data as the last working night took it (core.places: towns.csv
+and communities.csv); what reported is a set of sites — today's core.site_items for the view
+`site_coverage`, a month's run figures (audit.site_stats) for the monthly report.
+"""
+
+import duckdb
+
+from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
+from warehouse.sql_literal import text_list
+
+CURRENT_SITES = "SELECT district, town, community, site_point, site_level FROM core.site_items"
+
+
+def coverage_sql(sites: str) -> str:
+    """One row per district and town (listed or reported) of the sites `sites` selects (columns
+    district, town, community, site_point, site_level)."""
+    return f"""
+    WITH reported AS (
+        SELECT DISTINCT district, town, coalesce(community, '') AS community, coalesce(site_point, '') AS site_point,
+               site_level
+        FROM ({sites}) WHERE nullif(trim(town), '') IS NOT NULL
+    ), listed_towns AS (
+        SELECT DISTINCT district, town FROM core.places
+    ), listed AS (
+        SELECT DISTINCT district, town, community FROM core.places WHERE community IS NOT NULL
+    ), stations AS (
+        SELECT DISTINCT district, town, community FROM reported
+        WHERE site_level = '{COMMUNITY_LEVEL}' AND community <> '' AND site_point = ''
+    ), towns AS (
+        SELECT district, town FROM listed_towns UNION SELECT DISTINCT district, town FROM reported
+    )
+    SELECT t.district, t.town,
+           EXISTS (SELECT 1 FROM listed_towns l WHERE l.district = t.district AND l.town = t.town) AS town_listed,
+           EXISTS (SELECT 1 FROM reported r WHERE r.district = t.district AND r.town = t.town
+                   AND r.site_level = '{TOWN_LEVEL}' AND r.site_point = '') AS centre_reported,
+           (SELECT count(*) FROM listed l WHERE l.district = t.district AND l.town = t.town) AS communities_listed,
+           (SELECT count(*) FROM listed l JOIN stations s USING (district, town, community)
+            WHERE l.district = t.district AND l.town = t.town) AS communities_reported,
+           (SELECT string_agg(l.community, '、' ORDER BY l.community) FROM listed l
+            WHERE l.district = t.district AND l.town = t.town
+              AND l.community NOT IN (SELECT s.community FROM stations s
+                                      WHERE s.district = t.district AND s.town = t.town)) AS communities_silent,
+           (SELECT count(*) FROM stations s WHERE s.district = t.district AND s.town = t.town
+              AND s.community NOT IN (SELECT l.community FROM listed l
+                                      WHERE l.district = t.district AND l.town = t.town)) AS stations_unlisted,
+           (SELECT count(DISTINCT r.site_point) FROM reported r WHERE r.district = t.district AND r.town = t.town
+              AND r.site_point <> '') AS points_reported
+    FROM towns t
+    ORDER BY t.district, t.town
+    """
+
+
+def create_coverage_view(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE OR REPLACE VIEW main.site_coverage AS {coverage_sql(CURRENT_SITES)}")
+
+
+def run_sites(run_id: str) -> str:
+    """The sites one run recorded (audit.site_stats), for coverage_sql."""
+    return ("SELECT district, town, nullif(community, '') AS community, site_point, site_level "
+            f"FROM audit.site_stats WHERE run_id = {text_list([run_id])}")
+
+
+def store_places(con: duckdb.DuckDBPyConnection, towns: dict[str, list[str]],
+                 communities: dict[str, dict[str, list[str]]]) -> None:
+    """The listed places the night took: every town, and every community under its town."""
+    rows = [(d, t, None) for d, names in towns.items() for t in names]
+    rows += [(d, t, c) for d, by_town in communities.items() for t, names in by_town.items() for c in names]
+    con.execute("DELETE FROM core.places")
+    if rows:
+        con.executemany("INSERT INTO core.places VALUES (?, ?, ?)", rows)
