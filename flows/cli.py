@@ -270,7 +270,10 @@ def _demo(args) -> int:
     base = Path(args.dir) / args.scale
     if not (base / "truth.csv").exists():
         generate_city(base, scale=args.scale, seed=args.seed)
-    summary = nightly_refresh(inbox=str(base / "inbox"), warehouse=str(base / "mulu.duckdb"), out=str(base / "out"))
+    # The sample's place lists (communities.csv, sites.csv) are its reference folder.
+    reference = str(base / "reference") if (base / "reference").is_dir() else None
+    summary = nightly_refresh(inbox=str(base / "inbox"), warehouse=str(base / "mulu.duckdb"), out=str(base / "out"),
+                              reference=reference)
     code = _report(summary)
     database = (base / "mulu.duckdb").as_posix()
     print(f"\n查看仓库：.venv/bin/python -c \"import duckdb; print(duckdb.connect('{database}', read_only=True)"

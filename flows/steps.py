@@ -194,7 +194,7 @@ def prepare_catalog(con, catalog_bytes: bytes, catalog_name: str, reference: Ref
 
     catalog = load_catalog(con, catalog_bytes, catalog_name, reference)
     load_seed_aliases(con, reference)
-    store_places(con, reference.towns, {d: c.by_town for d, c in reference.communities.items()})
+    store_places(con, reference.towns, {d: c.by_town for d, c in reference.communities.items()}, reference.sites)
     return len(catalog)
 
 

@@ -161,8 +161,35 @@ def list_problems(rows: list[dict], towns: dict[str, list[str]]) -> list[dict]:
     return problems
 
 
-def _problem(line: int, rule: str, message: str, value: str) -> dict:
-    return {"source_file": "communities.csv", "row_number": line, "field": "community", "rule": rule,
+SITE_KINDS = {"中心": "镇(街道)便民服务中心", "站": "村(社区)便民服务站", "点": "便民服务点"}
+
+
+def site_problems(rows: list[dict], towns: dict[str, list[str]]) -> list[dict]:
+    """sites.csv's own problems: an unknown kind or town, a 站 without its community, and a name not in
+    the standard form (××镇(街道)便民服务中心, ××村(社区)便民服务站, ××便民服务点)."""
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        name, kind, district, town = row["站点名称"], row["类型"], row["区市名称"], row["镇街名称"]
+        community = row.get("村社区名称", "")
+        if kind not in SITE_KINDS:
+            problems.append(_problem(line, "reference.site_kind_unknown", "类型须为 中心、站 或 点", kind, "sites.csv"))
+            continue
+        if town not in towns.get(district, []):
+            problems.append(_problem(line, "reference.site_town_unknown",
+                                     f"镇(街道)'{town}'不在 towns.csv 的{district}名单中", town, "sites.csv"))
+        if kind == "站" and not community:
+            problems.append(_problem(line, "reference.site_community_missing", "便民服务站须填写村社区名称", name,
+                                     "sites.csv"))
+        suffix = SITE_KINDS[kind].removeprefix("镇(街道)").removeprefix("村(社区)")
+        if not name.endswith(suffix):
+            problems.append(_problem(line, "reference.site_name_nonstandard",
+                                     f"站点名称不是标准写法：{kind}应以'{suffix}'结尾（如 ××{SITE_KINDS[kind]}）", name,
+                                     "sites.csv"))
+    return problems
+
+
+def _problem(line: int, rule: str, message: str, value: str, source: str = "communities.csv") -> dict:
+    return {"source_file": source, "row_number": line, "field": "community", "rule": rule,
             "severity": "warning", "message": message, "value": value}
 
 
@@ -173,6 +200,7 @@ def community_lists(rows: list[dict]) -> dict[str, CommunityList]:
         district, town, name = row["区市名称"], row["镇街名称"], row["村社区名称"]
         if district and town and name:
             names = by_district.setdefault(district, {}).setdefault(town, [])
+            name = standard_name(name)  # a name keyed with 居委会 or 服务站 is listed as the place (and reported)
             if name not in names:
                 names.append(name)
     return {district: CommunityList(towns) for district, towns in by_district.items()}

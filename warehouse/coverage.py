@@ -8,6 +8,7 @@ and communities.csv); what reported is a set of sites — today's core.site_item
 
 import duckdb
 
+from transforms.communities import standard_name
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from warehouse.sql_literal import text_list
 
@@ -25,7 +26,7 @@ def coverage_sql(sites: str) -> str:
     ), listed_towns AS (
         SELECT DISTINCT district, town FROM core.places
     ), listed AS (
-        SELECT DISTINCT district, town, community FROM core.places WHERE community IS NOT NULL
+        SELECT DISTINCT district, town, community FROM core.places WHERE kind = '站'
     ), stations AS (
         SELECT DISTINCT district, town, community FROM reported
         WHERE site_level = '{COMMUNITY_LEVEL}' AND community <> '' AND site_point = ''
@@ -46,6 +47,8 @@ def coverage_sql(sites: str) -> str:
            (SELECT count(*) FROM stations s WHERE s.district = t.district AND s.town = t.town
               AND s.community NOT IN (SELECT l.community FROM listed l
                                       WHERE l.district = t.district AND l.town = t.town)) AS stations_unlisted,
+           (SELECT count(*) FROM core.places p WHERE p.district = t.district AND p.town = t.town
+              AND p.kind = '点') AS points_listed,
            (SELECT count(DISTINCT r.site_point) FROM reported r WHERE r.district = t.district AND r.town = t.town
               AND r.site_point <> '') AS points_reported
     FROM towns t
@@ -63,11 +66,28 @@ def run_sites(run_id: str) -> str:
             f"FROM audit.site_stats WHERE run_id = {text_list([run_id])}")
 
 
+INFO = ("partner", "address", "phone", "hours", "windows")
+
+
 def store_places(con: duckdb.DuckDBPyConnection, towns: dict[str, list[str]],
-                 communities: dict[str, dict[str, list[str]]]) -> None:
-    """The listed places the night took: every town, and every community under its town."""
-    rows = [(d, t, None) for d, names in towns.items() for t in names]
-    rows += [(d, t, c) for d, by_town in communities.items() for t, names in by_town.items() for c in names]
+                 communities: dict[str, dict[str, list[str]]], sites: list[dict] = ()) -> None:
+    """The listed places the night took: every town's 中心, every listed community's 站, and what
+    sites.csv says of them (address, phone, hours, windows), with its 站 and 点 the lists lack."""
+    places: dict[tuple, dict] = {}
+    for district, names in towns.items():
+        for town in names:
+            places[(district, town, None, "中心")] = {"site_name": f"{town}便民服务中心"}
+    for district, by_town in communities.items():
+        for town, names in by_town.items():
+            for name in names:
+                places[(district, town, name, "站")] = {"site_name": f"{name}便民服务站"}
+    for site in sites:
+        community = standard_name(site["community"]) or None
+        key = (site["district"], site["town"], community if site["kind"] != "中心" else None, site["kind"])
+        if site["kind"] == "点":
+            key = (*key, site["site_name"])
+        places.setdefault(key, {}).update({"site_name": site["site_name"], **{f: site[f] or None for f in INFO}})
+    rows = [(*key[:4], info.get("site_name"), *(info.get(f) for f in INFO)) for key, info in places.items()]
     con.execute("DELETE FROM core.places")
     if rows:
-        con.executemany("INSERT INTO core.places VALUES (?, ?, ?)", rows)
+        con.executemany("INSERT INTO core.places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.codes import DEFAULT_PATTERNS, CodePatterns
-from transforms.communities import CommunityList, community_lists, list_problems
+from transforms.communities import CommunityList, community_lists, list_problems, site_problems
 from transforms.headers import build_synonym_index
 from transforms.vocab import Vocabulary
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
 CATALOG_SEED = SEEDS_DIR / "catalog.csv"
 # The files of a reference folder (`mulu init DIR`); each one found there replaces the bundled one.
-REFERENCE_FILES = ("districts.csv", "towns.csv", "communities.csv", "aliases.csv", "header_synonyms.csv",
+REFERENCE_FILES = ("districts.csv", "towns.csv", "communities.csv", "sites.csv", "aliases.csv", "header_synonyms.csv",
                    "vocabularies.csv", "code_patterns.csv")
+SITE_FIELDS = {"站点名称": "site_name", "类型": "kind", "区市名称": "district", "镇街名称": "town", "村社区名称": "community",
+               "合作单位": "partner", "地址": "address", "联系电话": "phone", "办公时间": "hours", "窗口": "windows"}
 CATALOG_NAMES = ("catalog.csv", "catalog.xlsx", "catalog.xls", "目录.csv", "目录.xlsx", "目录.xls")
 
 
@@ -37,6 +39,8 @@ class Reference:
     communities: dict[str, CommunityList]  # district -> its listed 村(社区) by town (communities.csv)
     aliases: list[dict]  # alias, catalog_code, source, decided_by, decided_at
     code_patterns: CodePatterns = DEFAULT_PATTERNS  # accepted code formats (code_patterns.csv)
+    # The service places (sites.csv): 中心, 站 and 点 with their address, phone, hours and windows.
+    sites: list[dict] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)  # file name -> the file used (bundled or the folder's)
     # The reference data's own problems (communities.csv): staff's findings, never a refusal.
     findings: list[dict] = field(default_factory=list)
@@ -107,6 +111,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
     district_rows = rows("districts.csv", ["区划代码", "区市名称"])
     town_rows = rows("towns.csv", ["区市名称", "镇街名称"])
     community_rows = rows("communities.csv", ["区市名称", "镇街名称", "村社区名称"])
+    site_rows = rows("sites.csv", ["站点名称", "类型", "区市名称", "镇街名称"])
     alias_rows = rows("aliases.csv", ["别名", "事项编码"])
     code_patterns = _code_patterns(seeds_dir, problems)
     if problems:
@@ -139,7 +144,8 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         ],
         code_patterns=code_patterns,
         files={name: reference_file(name, seeds_dir) for name in REFERENCE_FILES},
-        findings=list_problems(community_rows, towns),
+        sites=[{field: row.get(header, "") for header, field in SITE_FIELDS.items()} for row in site_rows],
+        findings=list_problems(community_rows, towns) + site_problems(site_rows, towns),
     )
 
 

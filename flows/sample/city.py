@@ -1,6 +1,6 @@
 """generate_city: write a sample city's district submissions and the truth file measured against.
 
-    generate_city(Path("data"), scale="small")   # data/inbox/<区市>/…  and  data/truth.csv
+    generate_city(Path("data"), scale="small")   # data/inbox/<区市>/…, data/truth.csv, data/reference/
 
 Districts are independent (one seeded RNG each), so the city scale runs them in worker processes.
 """
@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .place_lists import COMMUNITY_COLUMNS, SITE_COLUMNS, place_rows
 from .plan import SCALES, SHAPES, plan_district
 from .refdata import RefData, load_refdata
 from .shapes_csv import WRITERS as CSV_WRITERS
@@ -32,7 +33,7 @@ def shape_of(index: int) -> int:
     return SHAPES[index % len(SHAPES)]
 
 
-def _district_job(args) -> tuple[int, str, dict]:
+def _district_job(args) -> tuple[int, str, dict, tuple[list, list]]:
     ref, index, scale, seed, inbox = args
     district = ref.districts[index]
     plan = plan_district(ref, district, shape_of(index), scale, seed)
@@ -45,7 +46,7 @@ def _district_job(args) -> tuple[int, str, dict]:
         "communities": sum(len(t.sites) - 1 for t in plan.towns),
         "shape": plan.profile.shape,
     }
-    return index, truth_text(records), counts
+    return index, truth_text(records), counts, place_rows(plan, seed)
 
 
 def generate_city(
@@ -56,7 +57,8 @@ def generate_city(
     workers: int | None = None,
     overwrite: bool = False,
 ) -> dict:
-    """Write out_dir/inbox/<区市>/… (messy district files) and out_dir/truth.csv; return counts.
+    """Write out_dir/inbox/<区市>/… (messy district files), out_dir/truth.csv and out_dir/reference/
+    (communities.csv and sites.csv, the bureau's place lists; place_lists.py); return counts.
 
     `scale` is "small" (every district and shape, 1–2 towns each, ≈5k rows) or "city" (every town,
     ≈0.4–0.6 M rows). The same seed writes byte-identical files. An existing out_dir/inbox is
@@ -84,14 +86,19 @@ def generate_city(
     else:
         results = [_district_job(job) for job in jobs]
     results.sort(key=lambda r: r[0])
-    truth = truth_text([], header=True) + "".join(text for _, text, _ in results)
+    truth = truth_text([], header=True) + "".join(text for _, text, _, _ in results)
     (out_dir / "truth.csv").write_bytes(truth.encode("utf-8-sig"))
-    counts = [c for _, _, c in results]
+    reference = out_dir / "reference"
+    reference.mkdir(exist_ok=True)
+    for name, columns, part in (("communities.csv", COMMUNITY_COLUMNS, 0), ("sites.csv", SITE_COLUMNS, 1)):
+        rows = [row for *_, lists in results for row in lists[part]]
+        (reference / name).write_bytes((truth_text([columns]) + truth_text(rows)).encode("utf-8-sig"))
+    counts = [c for _, _, c, _ in results]
     return {
         "files": sum(c["files"] for c in counts),
         "rows": sum(c["rows"] for c in counts),
         "districts": len(counts),
         "towns": sum(c["towns"] for c in counts),
         "communities": sum(c["communities"] for c in counts),
-        "shapes": {ref.districts[i].name: c["shape"] for i, (_, _, c) in enumerate(results)},
+        "shapes": {ref.districts[i].name: c["shape"] for i, (_, _, c, _) in enumerate(results)},
     }

@@ -78,7 +78,7 @@ def test_published_files_open_in_real_readers(first_run):
     reports = sorted(p.name for p in (out / "reports").iterdir() if p.name != "目录问题.xlsx")
     assert len(reports) == 20 and {name.rsplit(".", 1)[1] for name in reports} == {"html", "xlsx"}
     staff = openpyxl.load_workbook(out / "reports" / "目录问题.xlsx", read_only=True)
-    assert staff.sheetnames == ["汇总", "目录问题", "收件箱问题"]
+    assert staff.sheetnames == ["汇总", "目录问题", "参考数据问题", "收件箱问题"]
     report = openpyxl.load_workbook(out / "reports" / "市南区_一次告知.xlsx", read_only=True)
     assert report.sheetnames == ["汇总", "问题清单"]
     summary = dict(report["汇总"].iter_rows(min_row=2, values_only=True))

@@ -31,7 +31,10 @@ RULE_WORDS = {"catalog.name_empty": "事项名称为空的行", "catalog.code_em
               "reference.community_district_unknown": "村(社区)名单：区(市)不在名单中",
               "reference.community_repeated": "村(社区)名单：重复的村(社区)",
               "reference.community_name_nonstandard": "村(社区)名单：名称不是标准写法",
-              "reference.community_incomplete": "村(社区)名单：未填全的行"}
+              "reference.community_incomplete": "村(社区)名单：未填全的行",
+              "reference.site_kind_unknown": "站点表：类型有误", "reference.site_town_unknown": "站点表：镇(街道)不在名单中",
+              "reference.site_community_missing": "站点表：便民服务站未填村社区名称",
+              "reference.site_name_nonstandard": "站点表：站点名称不是标准写法"}
 REFERENCE_LABELS = {"source_file": "文件", "row_number": "行号", "severity": "级别", "message": "问题说明", "value": "值",
                     "rule": "规则"}
 

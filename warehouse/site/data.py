@@ -2,7 +2,7 @@
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -18,7 +18,7 @@ class SiteData:
     published_at: str
     versions: pd.DataFrame  # version, published_at, item_count, added, removed, changed
     catalog: pd.DataFrame  # the version's list rows (site_level × catalog_code)
-    # district -> town -> place ('' for the town's centre, else the community) -> how many items
+    # district -> town -> place ('' for the town's centre, a 便民服务点's name, else the community) -> how many items
     site_counts: dict[str, dict[str, dict[str, int]]]
     aliases: dict[str, str]  # catalog_code -> other names and codes people use
     changes: pd.DataFrame  # every version's changes, with before/after of the fields that changed
@@ -29,6 +29,8 @@ class SiteData:
     # item code -> district -> (town, whether its centre offers it, how many communities do, their
     # names by name or None when they would take more than the guide's budget of bytes), by town
     offered: dict[str, dict[str, list[tuple[str, bool, int, list[str] | None]]]]
+    # district -> town -> place (as site_counts names it) -> what sites.csv says of it (name, address …)
+    places: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)
 
 
 LISTED = "site_listed"  # a temporary table of the build's connection
@@ -44,11 +46,13 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
     # The version's distinct (site, item) pairs, kept for this build (a province has millions): the
     # pages of a district are rendered from them only when that district's pages are written again.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {LISTED} AS
-        SELECT DISTINCT district, town, CASE WHEN site_level = '{TOWN_LEVEL}' THEN '' ELSE community END AS place,
+        SELECT DISTINCT district, town,
+               CASE WHEN site_point IS NOT NULL THEN site_point WHEN site_level = '{TOWN_LEVEL}' THEN ''
+                    ELSE community END AS place,
                catalog_code
         FROM published.site_items s
         WHERE match_method IN (SELECT unnest(?::VARCHAR[])) AND town IS NOT NULL AND district IS NOT NULL
-          AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '')
+          AND (site_level = '{TOWN_LEVEL}' OR coalesce(community, '') <> '' OR site_point IS NOT NULL)
           AND EXISTS (SELECT 1 FROM published.catalog_items c WHERE c.version = ?
                       AND c.site_level = s.site_level AND c.catalog_code = s.catalog_code)""", [methods, version])
     site_counts: dict = {}
@@ -70,7 +74,19 @@ def gather(con: duckdb.DuckDBPyConnection, version: int, district_order: dict[st
     builds = dict(con.sql("SELECT district, built_run FROM published.site_districts").fetchall())
     return SiteData(version, versions.loc[versions["version"] == version, "published_at"].iloc[0], versions,
                     catalog, site_counts, aliases, changes, before, after, names, builds,
-                    _offered(con, offered_budget))
+                    _offered(con, offered_budget), _places(con))
+
+
+def _places(con) -> dict:
+    """The listed places (core.places: towns, communities, sites.csv), keyed as the pages key sites."""
+    places: dict = {}
+    for district, town, community, kind, *info in con.sql(
+            "SELECT district, town, community, kind, site_name, partner, address, phone, hours, windows "
+            "FROM core.places ORDER BY ALL").fetchall():
+        place = "" if kind == "中心" else info[0] if kind == "点" else community
+        names = ("site_name", "partner", "address", "phone", "hours", "windows")
+        places.setdefault(district, {}).setdefault(town, {})[place] = {"kind": kind, **dict(zip(names, info))}
+    return places
 
 
 def district_sites(con: duckdb.DuckDBPyConnection, districts: list[str]) -> dict[str, dict[str, dict[str, list[str]]]]:

@@ -32,7 +32,7 @@ from warehouse.site.data import (
     AUDIENCE_CODES, SiteData, district_sites, extras_of, forget, gather, guide_extras_of, level_sorted, split_values,
     text_of,
 )
-from warehouse.site.stations import write_sites
+from warehouse.site.stations import is_point, write_sites
 
 BUILDS_DIR = ".site-builds"
 ASSETS = Path(__file__).with_name("assets")
@@ -194,7 +194,8 @@ class SiteWriter:
     def index_page(self) -> str:
         d = self.data
         towns = {name: len(d.site_counts[name]) for name in d.districts}
-        communities = {name: sum(len([p for p in places if p]) for places in d.site_counts[name].values())
+        communities = {name: sum(len([p for p in places if p and not is_point(p)])
+                                 for places in d.site_counts[name].values())
                        for name in d.districts}
         online = sum(1 for i in self.listed.values() if i.is_online)
         cards = [("目录事项", len(self.codes)), *((f"{lv}级事项", len(self.facets["level"].get(lv, ()))) for lv in SITE_LEVELS),

@@ -76,53 +76,87 @@ def _shown_digest(writer) -> str:
     for code in writer.codes:
         digest.update(repr(writer.listed[code]).encode())
     digest.update(repr(writer.footer.downloads).encode())
+    digest.update(repr(writer.data.places).encode())
     for module in (__file__, P.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()
 
 
-def _town_rows(writer, district: str) -> list[tuple[str, int, int, int]]:
-    """(town, items of its centre, its stations, the stations' items summed) per town, by name."""
+FACTS = (("address", "地址"), ("phone", "联系电话"), ("hours", "办公时间"), ("windows", "窗口"), ("partner", "合作单位"))
+
+
+def place_facts(info: dict) -> str:
+    """Where and when (sites.csv): what a person needs before walking there."""
+    facts = [(label, info[key]) for key, label in FACTS if info.get(key)]
+    if not facts:
+        return ""
+    return ('<dl class="place">' + "".join(f"<dt>{label}</dt><dd>{P.e(value)}</dd>" for label, value in facts)
+            + "</dl>")
+
+
+def is_point(place: str) -> bool:
+    """A place of the site data that is a 便民服务点 (its name), not a community's 站."""
+    return place.endswith("便民服务点")
+
+
+def _town_rows(writer, district: str) -> list[tuple[str, int, int, int, int]]:
+    """(town, items of its centre, its stations, the stations' items summed, its 点) per town, by name."""
     rows = []
     for town, places in sorted(writer.data.site_counts[district].items()):
-        stations = [items for community, items in places.items() if community]
-        rows.append((town, places.get("", 0), len(stations), sum(stations)))
+        stations = [items for place, items in places.items() if place and not is_point(place)]
+        points = [place for place in places if is_point(place)]
+        rows.append((town, places.get("", 0), len(stations), sum(stations), len(points)))
     return rows
 
 
 def _write_district(writer, district: str, sites: dict[str, dict[str, list[str]]],
-                    rows: list[tuple[str, int, int, int]], footer: P.Footer) -> None:
+                    rows: list[tuple[str, int, int, int, int]], footer: P.Footer) -> None:
     """A district's page, its towns' and its communities' (sites: town -> place -> item codes;
     rows: _town_rows)."""
     crumbs = [("首页", "index.html"), ("服务站点", "sites/index.html"), (district, P.district_path(district))]
+    listed = writer.data.places.get(district, {})
     for town, places in sorted(sites.items()):
         centre = places.get("", [])
-        station_links = []
-        for community, codes in sorted((p, c) for p, c in places.items() if p):
-            title = f"{community}便民服务站"
+        known = listed.get(town, {})
+        station_links, point_links = [], []
+        for place in sorted(set(p for p in places if p) | set(p for p in known if p)):
+            codes, info = places.get(place), known.get(place, {})
+            point = is_point(place) or info.get("kind") == "点"
+            title = info.get("site_name") or (place if point else f"{place}便民服务站")
+            links = point_links if point else station_links
+            if codes is None:  # listed, but nothing of it is published
+                links.append(f'<li>{P.e(title)}<span class="count">暂无公布事项</span></li>')
+                continue
+            level = "便民服务点" if point else COMMUNITY_LEVEL
             body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} {P.e(town)} · "
-                    f"{P.e(COMMUNITY_LEVEL)} · 可办事项 {len(set(codes))} 项</p>"
+                    f"{P.e(level)} · 可办事项 {len(set(codes))} 项</p>" + place_facts(info)
                     + P.items_table(writer.rows(codes, ROOT), title))
-            writer.write(P.community_path(district, town, community), P.layout(
-                title, body, ROOT, footer, crumbs + [(town, P.town_path(district, town)), (community, None)]))
-            station_links.append(f'<li><a href="{P.href(ROOT, P.community_path(district, town, community))}">'
-                                 f'{P.e(community)}</a><span class="count">{len(set(codes))} 项</span></li>')
-        title = f"{town}便民服务中心"
+            writer.write(P.community_path(district, town, place), P.layout(
+                title, body, ROOT, footer, crumbs + [(town, P.town_path(district, town)), (place, None)]))
+            links.append(f'<li><a href="{P.href(ROOT, P.community_path(district, town, place))}">'
+                         f'{P.e(title)}</a><span class="count">{len(set(codes))} 项</span></li>')
+        title = known.get("", {}).get("site_name") or f"{town}便民服务中心"
         body = (f"<h1>{P.e(title)}</h1><p class='meta'>{P.e(district)} · 中心可办事项 {len(set(centre))} 项 · "
-                f"村(社区)便民服务站 {len(station_links)} 个</p>"
+                f"村(社区)便民服务站 {len(station_links)} 个"
+                + (f" · 便民服务点 {len(point_links)} 个" if point_links else "") + "</p>"
+                + place_facts(known.get("", {}))
                 + (f'<section><h2>村(社区)便民服务站</h2><ul class="facet">{"".join(station_links)}</ul></section>'
                    if station_links else "")
+                + (f'<section><h2>便民服务点</h2><ul class="facet">{"".join(point_links)}</ul></section>'
+                   if point_links else "")
                 + "<section><h2>便民服务中心可办事项</h2>"
                 + (P.items_table(writer.rows(centre, ROOT), title) if centre else "<p>暂无。</p>")
                 + "</section>")
         writer.write(P.town_path(district, town), P.layout(title, body, ROOT, footer, crumbs + [(town, None)]))
     table = "".join(
         f'<tr><td><a href="{P.href("../../", P.town_path(district, t))}">{P.e(t)}</a></td><td>{c}</td>'
-        f"<td>{s}</td><td>{n}</td></tr>" for t, c, s, n in rows)
+        f"<td>{s}</td><td>{n}</td><td>{p}</td></tr>" for t, c, s, n, p in rows)
     body = (f"<h1>{P.e(district)}</h1><p class='meta'>镇(街道) {len(rows)} 个 · 村(社区)便民服务站 "
-            f"{sum(r[2] for r in rows)} 个</p><div class='table-wrap'><table><thead><tr>"
+            f"{sum(r[2] for r in rows)} 个 · 便民服务点 {sum(r[4] for r in rows)} 个</p>"
+            "<div class='table-wrap'><table><thead><tr>"
             "<th scope='col'>镇(街道)</th><th scope='col'>中心可办事项</th><th scope='col'>村(社区)便民服务站</th>"
-            f"<th scope='col'>各站可办事项合计</th></tr></thead><tbody>{table}</tbody></table></div>")
+            f"<th scope='col'>各站可办事项合计</th><th scope='col'>便民服务点</th></tr></thead><tbody>{table}</tbody>"
+            "</table></div>")
     writer.write(P.district_path(district), P.layout(district, body, "../../", footer, [
         ("首页", "index.html"), ("服务站点", "sites/index.html"), (district, None)]))
 

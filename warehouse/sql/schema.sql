@@ -166,8 +166,13 @@ CREATE TABLE IF NOT EXISTS audit.site_stats (
     online_share DOUBLE, online_share_required DOUBLE, online_share_ok BOOLEAN
 );
 ALTER TABLE audit.site_stats ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- '' for a 中心 or 站
--- The listed places (towns.csv, communities.csv) as the last working night took them (warehouse/coverage.py).
-CREATE TABLE IF NOT EXISTS core.places (district VARCHAR, town VARCHAR, community VARCHAR);
+-- The listed places (towns.csv, communities.csv, sites.csv) as the last working night took them
+-- (warehouse/coverage.py): every 中心, 站 and 点, with what sites.csv says of it.
+CREATE TABLE IF NOT EXISTS core.places (
+    district VARCHAR, town VARCHAR, community VARCHAR,  -- community NULL for a town's 中心 (and a 点 of no community)
+    kind VARCHAR,  -- 中心, 站 or 点
+    site_name VARCHAR, partner VARCHAR, address VARCHAR, phone VARCHAR, hours VARCHAR, windows VARCHAR
+);
 CREATE TABLE IF NOT EXISTS audit.district_stats (
     run_id VARCHAR NOT NULL, district VARCHAR, rows_received INTEGER, rows_matched INTEGER,
     rows_review INTEGER, errors INTEGER, warnings INTEGER,

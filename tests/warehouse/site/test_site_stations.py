@@ -4,10 +4,12 @@ say in their footer which version wrote them; any change they show writes them a
 import json
 import os
 
+import pandas as pd
 import pytest
 
-from tests.warehouse.site.test_public_site import COMMUNITY, SITES, VERSION_1, publish_version
+from tests.warehouse.site.test_public_site import CATALOG_COLUMNS, COMMUNITY, SITES, TOWN, VERSION_1, publish_version
 from warehouse import db
+from warehouse.publish import publish
 from warehouse.site.public_site import SITE_DIR, build_site
 from warehouse.site.stations import BUILDS_FILE
 
@@ -82,3 +84,50 @@ def test_rows_of_no_known_build_and_a_damaged_record_write_the_pages(con, tmp_pa
                     SITES, "run-4")
     assert inode(page) != first
     assert "本页内容更新于目录版本 v4" in page.read_text(encoding="utf-8")
+
+
+def test_a_point_has_a_page_of_its_own_listed_on_its_towns_page(con, tmp_path):
+    point = "八大峡农商银行便民服务点"
+    con.execute("DELETE FROM core.site_items")
+    for i, (district, town, community, level, code) in enumerate(SITES):
+        con.execute("INSERT INTO core.site_items (item_id, district, town, community, site_level, catalog_code, "
+                    "match_method) VALUES (?, ?, ?, ?, ?, ?, 'code')", [i, district, town, community, level, code])
+    con.execute("INSERT INTO core.site_items (item_id, district, town, site_point, site_level, catalog_code, "
+                "match_method) VALUES (99, ?, '八大峡街道', ?, ?, '000500300000', 'code')", [SHINAN, point, TOWN])
+    version, _ = publish(con, "run-1", pd.DataFrame(VERSION_1)[CATALOG_COLUMNS])
+    site = build_site(con, version, tmp_path / "out").path
+    town = (site / "sites" / SHINAN / "八大峡街道" / "index.html").read_text(encoding="utf-8")
+    assert "<h2>便民服务点</h2>" in town and point in town and "便民服务点 1 个" in town
+    page = (site / "sites" / SHINAN / "八大峡街道" / f"{point}.html").read_text(encoding="utf-8")
+    assert f"<h1>{point}</h1>" in page and "便民服务点 · 可办事项 1 项" in page
+    district = (site / "sites" / SHINAN / "index.html").read_text(encoding="utf-8")
+    assert "村(社区)便民服务站 1 个 · 便民服务点 1 个" in district
+    assert "1 村居" in (site / "index.html").read_text(encoding="utf-8"), "a 点 is not counted as a 村居"
+
+
+def test_a_place_page_says_where_and_when_and_the_town_lists_its_silent_stations(con, tmp_path, browser, axe_source):
+    from warehouse.coverage import store_places
+
+    store_places(con, {SHINAN: ["八大峡街道"]}, {SHINAN: {"八大峡街道": ["团岛社区", "西藏路社区"]}}, [
+        {"site_name": "八大峡街道便民服务中心", "kind": "中心", "district": SHINAN, "town": "八大峡街道", "community": "",
+         "partner": "", "address": "团岛二路1号", "phone": "0532-1234567", "hours": "工作日 9:00-17:00",
+         "windows": "综合业务、帮办代办、咨询投诉"},
+        {"site_name": "团岛社区便民服务站", "kind": "站", "district": SHINAN, "town": "八大峡街道", "community": "团岛社区",
+         "partner": "", "address": "团岛三路2号", "phone": "0532-7654321", "hours": "", "windows": ""},
+        {"site_name": "团岛社区邮政便民服务点", "kind": "点", "district": SHINAN, "town": "八大峡街道",
+         "community": "团岛社区", "partner": "邮政", "address": "", "phone": "", "hours": "营业时间内", "windows": ""}])
+    version, site = build(con, tmp_path / "out", {SHINAN: "run-1", LAOSHAN: "run-1"}, VERSION_1, SITES, "run-1")
+    town = (site / "sites" / SHINAN / "八大峡街道" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>地址</dt><dd>团岛二路1号</dd>" in town and "<dt>办公时间</dt><dd>工作日 9:00-17:00</dd>" in town
+    assert "西藏路社区便民服务站<span class=\"count\">暂无公布事项</span>" in town
+    assert "团岛社区邮政便民服务点<span class=\"count\">暂无公布事项</span>" in town
+    station = (site / "sites" / SHINAN / "八大峡街道" / "团岛社区.html").read_text(encoding="utf-8")
+    assert "<dt>联系电话</dt><dd>0532-7654321</dd>" in station and "<dt>办公时间</dt>" not in station
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone, as people look before walking there
+    page.goto((site / "sites" / SHINAN / "八大峡街道" / "index.html").as_uri())
+    assert "团岛二路1号" in page.inner_text("dl.place")
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
+                           "'wcag21aa', 'best-practice']}})")
+    assert not [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    page.close()
