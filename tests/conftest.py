@@ -68,3 +68,11 @@ def axe_source() -> str:
     if not path.is_file():
         _missing_browser(f"axe-core is not at {path}")
     return path.read_text(encoding="utf-8")
+
+
+def serious_axe_violations(page, axe_source: str) -> list[tuple[str, str]]:
+    """axe-core's serious or critical WCAG 2.1 A/AA (and best-practice) violations of an open page."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
+                           "'wcag21aa', 'best-practice']}})")
+    return [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]

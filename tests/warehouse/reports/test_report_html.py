@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.conftest import serious_axe_violations
 from warehouse.reports.district import finding_counts, report_files
 from warehouse.reports.html import bar_chart, district_report_html
 
@@ -95,8 +96,5 @@ def test_the_page_with_its_coverage_passes_axe_in_chromium(tmp_path, browser, ax
     assert "站点覆盖" in page.inner_text("body") and "团岛社区、西藏路社区" in page.inner_text("body")
     charts = page.eval_on_selector_all("svg[role=img]", "nodes => nodes.map(n => n.getAttribute('aria-label'))")
     assert any("村(社区)便民服务站" in c for c in charts)
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
-                           "'wcag21aa', 'best-practice']}})")
-    assert not [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious_axe_violations(page, axe_source)
     page.close()
