@@ -60,10 +60,11 @@ def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuil
     figures, steps.district_summary). A district keeps its report of the last run when it was not
     rebuilt, or when its figures and findings are the same (the report would be too)."""
     paths = catalog_list.write_catalog_files(con, version, out) if version else []
-    digests = district_reports.report_digests(con, run_id, summary)
+    coverage = district_reports.coverage_by_district(con)  # the sites against the listed places, once
+    digests = district_reports.report_digests(con, run_id, summary, coverage)
     last = dict(con.sql("SELECT district, digest FROM core.district_reports").fetchall())
     keep = [d for d, digest in digests.items() if (rebuilt is not None and d not in rebuilt) or last.get(d) == digest]
-    paths += district_reports.write_district_reports(con, run_id, summary, out, keep)
+    paths += district_reports.write_district_reports(con, run_id, summary, out, keep, coverage)
     con.execute("DELETE FROM core.district_reports")
     con.executemany("INSERT INTO core.district_reports VALUES (?, ?)", sorted(digests.items()))
     return [str(p) for p in paths]

@@ -111,6 +111,11 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
        r.online, o.flag AS is_online, r.proxy, p.flag AS is_proxy,
        nullif(r.note, '') AS note, nullif(r.extras, '') AS extras, nullif(r.site_evidence, '') AS site_evidence,
        nullif(r.site_point, '') AS site_point,
+       -- the site by its standard name (seed §二(一)1): ××便民服务中心, ××便民服务站, or the 点's own
+       CASE WHEN nullif(r.site_point, '') IS NOT NULL THEN r.site_point
+            WHEN coalesce(sl.label, CASE WHEN coalesce(trim(r.community), '') <> '' THEN '{COMMUNITY_LEVEL}' END)
+                 = '{COMMUNITY_LEVEL}' THEN nullif(trim(r.community), '') || '便民服务站'
+            ELSE nullif(trim(r.town), '') || '便民服务中心' END AS site_name,
        r.landed_row
 FROM build_rows r
 LEFT JOIN n_name n ON n.raw = coalesce(r.item_name, '')

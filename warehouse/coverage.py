@@ -19,7 +19,7 @@ def coverage_sql(sites: str) -> str:
     """One row per district and town (listed or reported) of the sites `sites` selects (columns
     district, town, community, site_point, site_level)."""
     return f"""
-    WITH reported AS (
+    WITH reported AS MATERIALIZED (
         SELECT DISTINCT district, town, coalesce(community, '') AS community, coalesce(site_point, '') AS site_point,
                site_level
         FROM ({sites}) WHERE nullif(trim(town), '') IS NOT NULL
@@ -31,27 +31,34 @@ def coverage_sql(sites: str) -> str:
         SELECT DISTINCT district, town, community FROM reported
         WHERE site_level = '{COMMUNITY_LEVEL}' AND community <> '' AND site_point = ''
     ), towns AS (
-        SELECT district, town FROM listed_towns UNION SELECT DISTINCT district, town FROM reported
+        SELECT district, town FROM listed_towns UNION SELECT district, town FROM reported
+    ), centres AS (
+        SELECT DISTINCT district, town FROM reported WHERE site_level = '{TOWN_LEVEL}' AND site_point = ''
+    ), listed_counts AS (
+        SELECT l.district, l.town, count(*) AS listed, count(s.community) AS reported,
+               string_agg(l.community, '、' ORDER BY l.community) FILTER (WHERE s.community IS NULL) AS silent
+        FROM listed l LEFT JOIN stations s USING (district, town, community) GROUP BY ALL
+    ), unlisted AS (
+        SELECT district, town, count(*) AS stations FROM stations s
+        WHERE NOT EXISTS (SELECT 1 FROM listed l WHERE l.district = s.district AND l.town = s.town
+                          AND l.community = s.community)
+        GROUP BY ALL
+    ), points_listed AS (
+        SELECT district, town, count(*) AS points FROM core.places WHERE kind = '点' GROUP BY ALL
+    ), points_reported AS (
+        SELECT district, town, count(DISTINCT site_point) AS points FROM reported WHERE site_point <> '' GROUP BY ALL
     )
-    SELECT t.district, t.town,
-           EXISTS (SELECT 1 FROM listed_towns l WHERE l.district = t.district AND l.town = t.town) AS town_listed,
-           EXISTS (SELECT 1 FROM reported r WHERE r.district = t.district AND r.town = t.town
-                   AND r.site_level = '{TOWN_LEVEL}' AND r.site_point = '') AS centre_reported,
-           (SELECT count(*) FROM listed l WHERE l.district = t.district AND l.town = t.town) AS communities_listed,
-           (SELECT count(*) FROM listed l JOIN stations s USING (district, town, community)
-            WHERE l.district = t.district AND l.town = t.town) AS communities_reported,
-           (SELECT string_agg(l.community, '、' ORDER BY l.community) FROM listed l
-            WHERE l.district = t.district AND l.town = t.town
-              AND l.community NOT IN (SELECT s.community FROM stations s
-                                      WHERE s.district = t.district AND s.town = t.town)) AS communities_silent,
-           (SELECT count(*) FROM stations s WHERE s.district = t.district AND s.town = t.town
-              AND s.community NOT IN (SELECT l.community FROM listed l
-                                      WHERE l.district = t.district AND l.town = t.town)) AS stations_unlisted,
-           (SELECT count(*) FROM core.places p WHERE p.district = t.district AND p.town = t.town
-              AND p.kind = '点') AS points_listed,
-           (SELECT count(DISTINCT r.site_point) FROM reported r WHERE r.district = t.district AND r.town = t.town
-              AND r.site_point <> '') AS points_reported
+    SELECT t.district, t.town, lt.town IS NOT NULL AS town_listed, c.town IS NOT NULL AS centre_reported,
+           coalesce(lc.listed, 0) AS communities_listed, coalesce(lc.reported, 0) AS communities_reported,
+           lc.silent AS communities_silent, coalesce(u.stations, 0) AS stations_unlisted,
+           coalesce(pl.points, 0) AS points_listed, coalesce(pr.points, 0) AS points_reported
     FROM towns t
+    LEFT JOIN listed_towns lt ON lt.district IS NOT DISTINCT FROM t.district AND lt.town = t.town
+    LEFT JOIN centres c ON c.district IS NOT DISTINCT FROM t.district AND c.town = t.town
+    LEFT JOIN listed_counts lc ON lc.district IS NOT DISTINCT FROM t.district AND lc.town = t.town
+    LEFT JOIN unlisted u ON u.district IS NOT DISTINCT FROM t.district AND u.town = t.town
+    LEFT JOIN points_listed pl ON pl.district IS NOT DISTINCT FROM t.district AND pl.town = t.town
+    LEFT JOIN points_reported pr ON pr.district IS NOT DISTINCT FROM t.district AND pr.town = t.town
     ORDER BY t.district, t.town
     """
 

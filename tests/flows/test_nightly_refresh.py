@@ -80,7 +80,9 @@ def test_published_files_open_in_real_readers(first_run):
     staff = openpyxl.load_workbook(out / "reports" / "目录问题.xlsx", read_only=True)
     assert staff.sheetnames == ["汇总", "目录问题", "参考数据问题", "收件箱问题"]
     report = openpyxl.load_workbook(out / "reports" / "市南区_一次告知.xlsx", read_only=True)
-    assert report.sheetnames == ["汇总", "问题清单"]
+    assert report.sheetnames == ["汇总", "问题清单", "站点覆盖"]
+    coverage = list(report["站点覆盖"].iter_rows(values_only=True))
+    assert coverage[0][:2] == ("镇(街道)", "中心已报送") and len(coverage) > 1, "every town of the district"
     summary = dict(report["汇总"].iter_rows(min_row=2, values_only=True))
     assert summary["区(市)"] == "市南区" and summary["全市统一符合率"].endswith("%")
     problems = list(report["问题清单"].iter_rows(values_only=True))

@@ -151,14 +151,15 @@ def district_findings(con: duckdb.DuckDBPyConnection, run_id: str, district: str
                        [run_id] if district is None else [run_id, district]).df()
 
 
-def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame) -> dict[str, str]:
+def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame,
+                   coverage: dict[str, list[dict]] | None = None) -> dict[str, str]:
     """district → a digest of what its report shows: its figures and its findings of the run (in any
     order). Equal digests mean the last report can stay."""
     columns = ", ".join(c for c in con.sql("SELECT * EXCLUDE (run_id) FROM audit.findings").columns)
     findings = dict(con.execute(f"""
         SELECT district, count(*)::VARCHAR || ':' || sum(hash({columns})::HUGEINT)::VARCHAR
         FROM audit.findings WHERE run_id = ? AND district IS NOT NULL GROUP BY district""", [run_id]).fetchall())
-    coverage = coverage_by_district(con)
+    coverage = coverage_by_district(con) if coverage is None else coverage
     return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"]),
                                                         coverage.get(row["district"])], ensure_ascii=False,
                                                        sort_keys=True, default=str).encode()).hexdigest()
@@ -166,16 +167,17 @@ def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.Data
 
 
 def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,
-                           keep: Collection[str] = ()) -> list[Path]:
+                           keep: Collection[str] = (), coverage: dict[str, list[dict]] | None = None) -> list[Path]:
     """Every district's report of the run and the staff's (目录问题), written to a temporary folder
     and renamed into place together.
 
     summary: one row per district, a 'district' column and metric columns named in Chinese.
     keep: districts nothing changed for: their reports of the last run are linked, not written again.
+    coverage: coverage_by_district(con), when the caller has it already.
     """
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     reports_dir = Path(out_dir) / "reports"
-    coverage = coverage_by_district(con)
+    coverage = coverage_by_district(con) if coverage is None else coverage
     tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
     write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
                        district_findings(con, run_id, None), write_sheet)

@@ -26,8 +26,8 @@ class SiteData:
     after: dict
     districts: list[str]
     district_builds: dict[str, str]  # district -> the run that built its published rows
-    # item code -> district -> (town, whether its centre offers it, how many communities do, their
-    # names by name or None when they would take more than the guide's budget of bytes), by town
+    # item code -> district -> (town, whether its centre offers it, how many of its stations and 便民服务点
+    # do, their names by name or None when they would take more than the guide's budget of bytes), by town
     offered: dict[str, dict[str, list[tuple[str, bool, int, list[str] | None]]]]
     # district -> town -> place (as site_counts names it) -> what sites.csv says of it (name, address …)
     places: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)

@@ -258,8 +258,9 @@ def _offered(by_district, root: str, detail: str) -> str:
         for town, at_centre, count, communities in towns if detail != "districts" else ():
             where = "便民服务中心" if at_centre else ""
             if count:
-                where += ("、" if where else "") + f"{count} 个村(社区)便民服务站"
-            names = f'：{e("、".join(communities))}' if detail == "communities" and communities else ""
+                where += ("、" if where else "") + f"{count} 个村(社区)便民服务站或便民服务点"
+            names = ("：" + "、".join(f'<a href="{href(root, community_path(district, town, c))}">{e(c)}</a>'
+                                     for c in communities)) if detail == "communities" and communities else ""
             lines.append(f'<li><a href="{href(root, town_path(district, town))}">{e(town)}</a>（{where}）{names}</li>')
         community_count = sum(count for _, _, count, _ in towns)
         blocks.append(f"<details><summary>{e(district)}：{len(towns)} 个镇(街道)，{community_count} 个村(社区)</summary>"

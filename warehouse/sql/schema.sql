@@ -150,6 +150,7 @@ ALTER TABLE audit.findings ADD COLUMN IF NOT EXISTS standard_value VARCHAR;  -- 
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS coded_item VARCHAR;  -- the one item the submitted code names
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_evidence VARCHAR;  -- where town/community were read
 ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- the 便民服务点 a row is on (NULL: 中心/站)
+ALTER TABLE core.site_items ADD COLUMN IF NOT EXISTS site_name VARCHAR;  -- the site's standard name
 
 -- The catalog's own problems, for staff (the 目录问题 report); rewritten when the catalog is loaded.
 CREATE TABLE IF NOT EXISTS core.catalog_findings (
@@ -197,6 +198,7 @@ CREATE TABLE IF NOT EXISTS published.site_districts (district VARCHAR PRIMARY KE
 -- in core's order (a whole rebuild renames one to the other): a column added to one is added to both.
 CREATE TABLE IF NOT EXISTS core.site_items_held AS SELECT * FROM core.site_items WITH NO DATA;
 ALTER TABLE core.site_items_held ADD COLUMN IF NOT EXISTS site_point VARCHAR;  -- held and core share their columns
+ALTER TABLE core.site_items_held ADD COLUMN IF NOT EXISTS site_name VARCHAR;
 -- What each district's current 一次告知 report shows (a digest of its figures and findings): a run
 -- writes a district's report again only when it changed.
 CREATE TABLE IF NOT EXISTS core.district_reports (district VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL);
