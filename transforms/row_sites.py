@@ -92,12 +92,14 @@ def assign_sites(town_cells: list[str], community_cells: list[str], site_cells: 
         out.points.append(point)
         out.levels.append(level)
         out.evidence.append(evidence)
-    _towns_from_list(out, communities)
+    if communities:
+        _towns_from_list(out, communities)
     _towns_of_bare_communities(out, communities)
-    _listed_spellings(out, communities)
-    for town, community in zip(out.towns, out.communities):
-        if community and not town and len(listed := communities.towns_naming(community)) > 1:
-            out.several_towns.setdefault(community, listed)
+    if communities:
+        _listed_spellings(out, communities)
+        for town, community in zip(out.towns, out.communities):
+            if community and not town and len(listed := communities.towns_naming(community)) > 1:
+                out.several_towns.setdefault(community, listed)
     return out
 
 

@@ -216,3 +216,11 @@ def test_the_lists_own_problems_are_listed_at_once():
     assert "'1号院社区'" in problems[2]["message"], "the standard form keeps the digit"
     assert list_problems([{"区市名称": DISTRICT, "镇街名称": "沙子口街道", "村社区名称": "2号院社区"}],
                          {DISTRICT: TOWNS}) == []
+
+
+def test_variants_never_merge_two_listed_names():
+    both = community_lists([{"区市名称": DISTRICT, "镇街名称": "沙子口街道", "村社区名称": n}
+                            for n in ("河坝村", "河坝社区", "青山一区社区", "青山二区社区")])[DISTRICT]
+    sites = rows_of(["河坝社区居委会", "河坝村委会", "青山2区社区", "河坝"], ["沙子口街道"] * 4, communities=both)
+    assert sites.communities == ["河坝社区", "河坝村", "青山二区社区", "河坝"]
+    assert sites.unknown_communities == {("沙子口街道", "河坝"): "村(社区)列"}, "河坝 could be either: reported"
