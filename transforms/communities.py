@@ -111,15 +111,19 @@ class CommunityList:
         return sorted(set(self._towns_of.get(key, []) or self._towns_of_loose.get(_loose_key(key), [])))
 
     def _under(self, town: str, community: str) -> str:
-        key = community_key(community)
-        for prefix in _town_prefixes(town):  # 沙子口街道东麦窑社区, 沙子口东麦窑社区
-            if key.startswith(prefix) and len(key) > len(prefix) + 1:
-                key = key.removeprefix(prefix)
-                break
-        if (town, key) in self._exact:
-            return self._exact[(town, key)]
-        loose = self._loose.get((town, _loose_key(key)), [])
-        return loose[0] if len(loose) == 1 else ""
+        """The listed name under the town: as written, else without the town's name in front
+        (沙子口街道东麦窑社区, 沙子口东麦窑社区; but 朱泉社区 under 朱泉镇 is itself), else by 村/社区."""
+        whole = community_key(community)
+        keys = [whole] + [whole.removeprefix(p) for p in _town_prefixes(town)
+                          if whole.startswith(p) and len(whole) > len(p) + 1]
+        for key in keys:
+            if (town, key) in self._exact:
+                return self._exact[(town, key)]
+        for key in keys:
+            loose = self._loose.get((town, _loose_key(key)), [])
+            if len(loose) == 1:
+                return loose[0]
+        return ""
 
 
 def _town_prefixes(town: str) -> list[str]:

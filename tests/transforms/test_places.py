@@ -14,7 +14,7 @@ TOWNS = ["沙子口街道", "王哥庄街道", "北宅街道"]
 LIST = community_lists([
     {"区市名称": DISTRICT, "镇街名称": town, "村社区名称": name}
     for town, names in {
-        "沙子口街道": ["东麦窑社区", "河坝村", "1号院社区", "2号院社区", "东村"],
+        "沙子口街道": ["东麦窑社区", "河坝村", "1号院社区", "2号院社区", "东村", "沙子口社区"],
         "王哥庄街道": ["东台村", "青山一区社区", "青山二区社区", "东村", "港东A座社区", "港东B座社区"],
         "北宅街道": ["北宅社区"],
     }.items() for name in names
@@ -35,6 +35,7 @@ def rows_of(community_cells, town_cells=None, source_file="崂山区/清单.xlsx
     pytest.param("河坝村民委员会", "沙子口街道", "河坝村", id="村民委员会"),
     pytest.param("河坝社区", "沙子口街道", "河坝村", id="村改居: the listed 村 written 社区"),
     pytest.param("沙子口街道东麦窑社区", "沙子口街道", "东麦窑社区", id="the town in front"),
+    pytest.param("沙子口社区", "沙子口街道", "沙子口社区", id="a listed community named after its town"),
     pytest.param("一号院社区", "沙子口街道", "1号院社区", id="a Chinese numeral for the listed digit"),
     pytest.param("2号院社区居委会", "沙子口街道", "2号院社区", id="a digit kept"),
     pytest.param("青山1区社区", "王哥庄街道", "青山一区社区", id="1区 is 一区"),
