@@ -283,7 +283,8 @@ def _application_sites(con, run_id: str) -> pd.DataFrame:
     """The run's sites with 依申请 items, and their 网上可办 figures."""
     return con.execute("""SELECT district, town, community, site_level, application_items, online_items,
                                  online_share, online_share_required, online_share_ok
-                          FROM audit.site_stats WHERE run_id = ? AND application_items > 0""", [run_id]).df()
+                          FROM audit.site_stats WHERE run_id = ? AND application_items > 0
+                            AND coalesce(site_point, '') = ''""", [run_id]).df()  # a 点 has no bar
 
 
 def _quality_summary(con, run_id: str) -> pd.DataFrame:

@@ -242,9 +242,11 @@ def site_frame_sql(online_share: dict[str, float], districts: list[str] | None =
                count(*) FILTER (WHERE online) AS online_items
         FROM items GROUP BY ALL
     )
+    -- The bar is the 中心's and the 站's (seed §二(三)3); a 便民服务点 has none.
     SELECT *, online_items / application_items AS online_share,
-           CASE site_level {bar} END AS online_share_required,
-           online_items / application_items >= CASE site_level {bar} END AS online_share_ok
+           CASE WHEN site_point = '' THEN CASE site_level {bar} END END AS online_share_required,
+           CASE WHEN site_point = '' THEN online_items / application_items >= CASE site_level {bar} END END
+               AS online_share_ok
     FROM sites
     ORDER BY district, town, community, site_point
     """

@@ -105,6 +105,8 @@ def coverage_by_district(frame: pd.DataFrame) -> pd.DataFrame:
 def _site_counts(sites: pd.DataFrame) -> pd.DataFrame:
     """Per district: towns and communities reporting, items per site, sites meeting the online bar."""
     placed = sites[sites["town"].notna()] if not sites.empty else sites
+    if "site_point" in placed:  # 中心 and 站 only: a 便民服务点 is counted in coverage
+        placed = placed[placed["site_point"].fillna("") == ""]
     rows = []
     for district, group in placed.groupby("district") if not placed.empty else []:
         towns = group[group["site_level"] == TOWN_LEVEL]
