@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.inbox import InboxScan
 from flows.reading import PendingReads
-from transforms.ingest import IngestContext, reading_key
+from transforms.ingest import IngestContext, context_for, reading_key
 from warehouse.landing_files import LandedFile, land_file
 
 LOCAL = "local"
@@ -43,7 +43,8 @@ def submit_dask_reads(scan: InboxScan, to_read: list, context: IngestContext, ro
     """Start reading the files on the flow's Dask cluster (absolute paths: the workers may run elsewhere)."""
     rows_dir = Path(rows_dir).resolve()
     paths = {f.source_file: Path(scan.paths[f.source_file]).resolve() for f in to_read}
-    futures = {f.source_file: read_file.submit(paths[f.source_file], f.source_file, f.district, context, rows_dir)
+    futures = {f.source_file: read_file.submit(paths[f.source_file], f.source_file, f.district,
+                                               context_for(context, f.district), rows_dir)
                for f in to_read}
     if on_read is not None:
         for future in futures.values():

@@ -9,7 +9,7 @@ from pathlib import Path
 from flows.inbox import InboxScan
 from flows.pools import process_pool
 from transforms.column_content import ContentKnowledge
-from transforms.ingest import FileFinding, IngestContext, reading_key
+from transforms.ingest import FileFinding, IngestContext, context_for, reading_key
 from transforms.name_identity import identity_of
 from warehouse.build import catalog_for_matching
 from warehouse import landing
@@ -60,8 +60,8 @@ def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], cont
                  rows_dir: Path, on_read=None) -> PendingReads:
     """Start reading the files; on_read(rows) is called as each one is done (for progress)."""
     paths = {f.source_file: scan.paths[f.source_file] for f in to_read}
-    futures = {f.source_file: pool.submit(land_file, paths[f.source_file], f.source_file, f.district, context,
-                                          rows_dir)
+    futures = {f.source_file: pool.submit(land_file, paths[f.source_file], f.source_file, f.district,
+                                          context_for(context, f.district), rows_dir)
                for f in to_read}
     if on_read is not None:
         for future in futures.values():
@@ -74,8 +74,8 @@ def land_alone(path: Path, inbox_file: InboxFile, context: IngestContext, rows_d
     """Read one file in a process of its own; if that dies too, the file becomes a finding."""
     with process_pool(1) as pool:
         try:
-            return pool.submit(land_file, path, inbox_file.source_file, inbox_file.district, context,
-                               rows_dir).result()
+            return pool.submit(land_file, path, inbox_file.source_file, inbox_file.district,
+                               context_for(context, inbox_file.district), rows_dir).result()
         except BrokenProcessPool:
             return LandedFile(inbox_file.district, inbox_file.source_file, inbox_file.file_sha256, 0, None,
                               [FileFinding("file_unreadable", CRASHED_MESSAGE)])

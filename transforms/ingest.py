@@ -3,7 +3,7 @@
 import hashlib
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -32,6 +32,15 @@ class IngestContext:
     towns: dict[str, list[str]] = field(default_factory=dict)  # district -> town names
     knowledge: ContentKnowledge | None = None
     communities: dict[str, CommunityList] = field(default_factory=dict)  # district -> its communities list
+
+
+def context_for(context: IngestContext, district: str) -> IngestContext:
+    """The context one file of a district needs: its district's communities list only (a province's
+    lists are megabytes, and the context travels to a reader process with every file)."""
+    if not context.communities:
+        return context
+    own = context.communities.get(district)
+    return replace(context, communities={district: own} if own is not None else {})
 
 
 @dataclass

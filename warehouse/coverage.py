@@ -94,7 +94,12 @@ def store_places(con: duckdb.DuckDBPyConnection, towns: dict[str, list[str]],
         if site["kind"] == "点":
             key = (*key, site["site_name"])
         places.setdefault(key, {}).update({"site_name": site["site_name"], **{f: site[f] or None for f in INFO}})
-    rows = [(*key[:4], info.get("site_name"), *(info.get(f) for f in INFO)) for key, info in places.items()]
+    import pandas as pd  # a working night has it loaded; a province lists some 100,000 places
+
+    columns = ["district", "town", "community", "kind", "site_name", *INFO]
+    frame = pd.DataFrame([(*key[:4], info.get("site_name"), *(info.get(f) for f in INFO))
+                          for key, info in places.items()], columns=columns, dtype=object)
     con.execute("DELETE FROM core.places")
-    if rows:
-        con.executemany("INSERT INTO core.places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.register("incoming_places", frame)
+    con.execute(f"INSERT INTO core.places BY NAME SELECT {', '.join(columns)} FROM incoming_places")
+    con.unregister("incoming_places")

@@ -225,3 +225,13 @@ def test_variants_never_merge_two_listed_names():
     sites = rows_of(["河坝社区居委会", "河坝村委会", "青山2区社区", "河坝"], ["沙子口街道"] * 4, communities=both)
     assert sites.communities == ["河坝社区", "河坝村", "青山二区社区", "河坝"]
     assert sites.unknown_communities == {("沙子口街道", "河坝"): "村(社区)列"}, "河坝 could be either: reported"
+
+
+def test_a_file_is_sent_its_own_districts_list_only():
+    from transforms.ingest import context_for
+
+    lists = {DISTRICT: LIST, "市南区": CommunityList({"八大峡街道": ["团岛社区"]})}
+    context = IngestContext(CONTEXT.synonyms, {DISTRICT: TOWNS}, None, lists)
+    assert context_for(context, DISTRICT).communities == {DISTRICT: LIST}
+    assert context_for(context, "城阳区").communities == {}
+    assert context_for(IngestContext(CONTEXT.synonyms), DISTRICT).communities == {}
