@@ -268,12 +268,10 @@ def _demo(args) -> int:
 
     _console_without_tracebacks()
     base = Path(args.dir) / args.scale
-    if not (base / "truth.csv").exists():
+    if not ((base / "truth.csv").exists() and (base / "reference").is_dir()):  # the sample and its place lists
         generate_city(base, scale=args.scale, seed=args.seed)
-    # The sample's place lists (communities.csv, sites.csv) are its reference folder.
-    reference = str(base / "reference") if (base / "reference").is_dir() else None
     summary = nightly_refresh(inbox=str(base / "inbox"), warehouse=str(base / "mulu.duckdb"), out=str(base / "out"),
-                              reference=reference)
+                              reference=str(base / "reference"))
     code = _report(summary)
     database = (base / "mulu.duckdb").as_posix()
     print(f"\n查看仓库：.venv/bin/python -c \"import duckdb; print(duckdb.connect('{database}', read_only=True)"
