@@ -107,8 +107,8 @@ def parse_site(value, towns: list[str], district: str = "", is_listed=None) -> S
 def _point(text: str, towns: list[str], is_listed) -> SiteName:
     """A 便民服务点: its name, and the town and community its name starts with (before the partner:
     和港社区邮政便民服务点, 龙泉街道农商银行便民服务点); a name that starts with neither has neither."""
-    name = _POINT.sub("", text) + "便民服务点"
     place = _POINT.sub("", text)
+    name = place + "便民服务点"
     town = _known_town(place, towns)
     rest = place[len(town):] if town and place.startswith(town) else place[len(_stem(town)):] if town else place
     if town and not place.startswith(town) and rest.startswith(("社区", "村")):  # 北底社区邮政…: 北底社区, not 北底镇
