@@ -35,11 +35,21 @@ def small_city(tmp_path_factory) -> Path:
     return base
 
 
-
 def _missing_browser(reason: str):
     if os.environ.get("MULU_REQUIRE_BROWSER"):
         pytest.fail(f"MULU_REQUIRE_BROWSER is set but {reason}")
     pytest.skip(f"{reason} (CI installs it and sets MULU_REQUIRE_BROWSER)")
+
+
+def require_program(name: str) -> str:
+    """The path of a program from Debian's packages (soffice, nginx, systemd-analyze …): skipped
+    where it is missing, a failure in CI (.ci/run installs them and sets MULU_REQUIRE_BROWSER)."""
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        _missing_browser(f"{name} is not installed")
+    return path
 
 
 @pytest.fixture(scope="session")
