@@ -1,5 +1,6 @@
-"""Every district's 一次告知 report of a run: an xlsx (汇总 and 问题清单, every finding grouped by
-file and row) and an HTML page with charts, side by side, plus the staff's own report.
+"""Every district's 一次告知 report of a run: an xlsx (汇总; 问题汇总, the same problem over rows of a
+file as one line; 问题清单, every finding by file and row) and an HTML page with charts and the
+problem lines, side by side, plus the staff's own report.
 
 The findings are rendered in column form: DuckDB turns each finding into its xlsx row and its HTML
 table row (warehouse/reports/xlsx_rows.py), a district at a time, so a province's 1.7 M findings never pass
@@ -19,6 +20,7 @@ import pandas as pd
 
 from transforms.fields import label
 from warehouse import swap
+from warehouse.reports.grouped import ProblemLine, district_sheet_rows_sql, problem_lines
 from warehouse.reports.html import district_report_html
 from warehouse.reports.staff import STAFF_REPORT, write_staff_report
 from warehouse.reports.xlsx_rows import Sheet, row_xml, values_xml, write_workbook
@@ -31,9 +33,13 @@ FINDING_COLUMNS = [
     ("severity_label", "级别", 16), ("rule", "规则", 16), ("message", "问题说明", 50), ("value", "报送值", 30),
     ("standard_value", "目录值", 30), ("hint", "修改建议", 40),
 ]
-HTML_COLUMNS = ["sheet", "row_number", "field_label", "severity_label", "message", "value", "standard_value", "hint"]
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
-SEVERITY_CSS = {"错误": "error", "提醒": "warning"}
+# 问题汇总's columns: (problem line attribute, title, width).
+LINE_COLUMNS = [
+    ("source_file", "文件", 36), ("sheet", "工作表", 16), ("rows", "涉及行", 24), ("row_count", "行数", 8),
+    ("field", "字段", 16), ("severity", "级别", 8), ("message", "问题说明", 50), ("value", "报送值", 30),
+    ("standard_value", "目录值", 30), ("hint", "修改建议", 40),
+]
 REPORT_THREADS = 2  # DuckDB renders one district while another's files are compressed and written
 # The district's sites against the listed places (warehouse/coverage.py), one row per town.
 COVERAGE_COLUMNS = [("town", "镇(街道)", 18), ("centre_reported", "中心已报送", 12),
@@ -50,26 +56,6 @@ class ReportFile:
     source_file: str | None
     count: int
     xlsx_rows: str
-    html_rows: str
-
-
-def _html_text(expression: str) -> str:
-    text = f"CAST({expression} AS VARCHAR)"
-    for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
-        text = f"replace({text}, chr({ord(raw)}), '{escaped}')"
-    return f"coalesce({text}, '')"
-
-
-def _html_row_sql() -> str:
-    cells = []
-    for column in HTML_COLUMNS:
-        if column == "severity_label":
-            css = " || ".join(f"CASE {column} WHEN '{word}' THEN ' class=\"{name}\"' ELSE '' END"
-                              for word, name in SEVERITY_CSS.items())
-            cells.append(f"'<td' || {css} || '>' || {_html_text(column)} || '</td>'")
-        else:
-            cells.append(f"'<td>' || {_html_text(column)} || '</td>'")
-    return "'<tr>' || " + " || ".join(cells) + " || '</tr>'"
 
 
 def _labels_sql(con: duckdb.DuckDBPyConnection, findings: str, parameters: list) -> str:
@@ -82,7 +68,7 @@ def _labels_sql(con: duckdb.DuckDBPyConnection, findings: str, parameters: list)
 
 def report_files(con: duckdb.DuckDBPyConnection, findings: str, parameters: list) -> list[ReportFile]:
     """The findings of one report, by file (no file first), each file's findings rendered as xlsx
-    rows (numbered from row 2 across files) and as HTML table rows, in report order.
+    rows (numbered from row 2 across files), in report order.
     findings: a query of audit.findings rows (as `SELECT * FROM audit.findings WHERE …`)."""
     labels = _labels_sql(con, findings, parameters)
     severity = "CASE severity " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SEVERITY_LABELS.items()) + \
@@ -93,8 +79,7 @@ def report_files(con: duckdb.DuckDBPyConnection, findings: str, parameters: list
             SELECT f.*, coalesce(l.field_label, f.field) AS field_label, {severity} AS severity_label,
                    row_number() OVER (ORDER BY {REPORT_ORDER}) + 1 AS _row
             FROM ({findings}) f LEFT JOIN {labels} USING (field))
-        SELECT source_file, count(*), string_agg({xlsx_row}, '' ORDER BY _row),
-               string_agg({_html_row_sql()}, '' ORDER BY _row)
+        SELECT source_file, count(*), string_agg({xlsx_row}, '' ORDER BY _row)
         FROM f GROUP BY source_file ORDER BY source_file NULLS FIRST""", parameters).fetchall()
     return [ReportFile(*row) for row in rows]
 
@@ -106,21 +91,42 @@ def finding_counts(con: duckdb.DuckDBPyConnection, findings: str, parameters: li
 
 
 def write_district_report(path: Path, district: str, summary: dict, files: list[ReportFile],
-                          counts: list[tuple[str, str, int]], run_id: str, coverage: list[dict] = ()) -> None:
-    """One district's xlsx and its HTML page, side by side (一次告知); coverage: its towns' rows of
-    site_coverage."""
+                          lines: list[ProblemLine], counts: list[tuple[str, str, int]], run_id: str,
+                          coverage: list[dict] = (), copies: dict[str, str] | None = None,
+                          templates_href: str | None = None) -> None:
+    """One district's xlsx and its HTML page, side by side (一次告知); lines: its problem lines
+    (grouped.py); coverage: its towns' rows of site_coverage; copies: source file → the link to its
+    corrected copy from the report's folder; templates_href: the link to its templates."""
     people = [[_coverage_cell(row[c]) for c, _, _ in COVERAGE_COLUMNS] for row in coverage]
     titles = [title for _, title, _ in COVERAGE_COLUMNS]
-    page = district_report_html(district, summary, counts, [(f.source_file, f.count, f.html_rows) for f in files],
-                                run_id, pd.DataFrame(people, columns=titles))
+    page = district_report_html(district, summary, counts, lines, run_id, pd.DataFrame(people, columns=titles),
+                                field_label=lambda field: label(field) if field else "文件", copies=copies,
+                                templates_href=templates_href)
     path.with_suffix(".html").write_text(page, encoding="utf-8")
     summary_rows = [["区(市)", district], *([k, v] for k, v in summary.items())]
+    if templates_href:
+        summary_rows.append(["预填模板", templates_href])
+    summary_rows += [[f"修正稿：{source_file}", href] for source_file, href in sorted((copies or {}).items())]
+    line_rows = [[_line_cell(line, attribute) for attribute, _, _ in LINE_COLUMNS] for line in lines]
     write_workbook(path, [
         Sheet("汇总", ["项目", "数值"], [24, 30], values_xml(summary_rows), len(summary_rows)),
+        Sheet("问题汇总", [title for _, title, _ in LINE_COLUMNS], [width for _, _, width in LINE_COLUMNS],
+              values_xml(line_rows), len(line_rows)),
         Sheet("问题清单", [title for _, title, _ in FINDING_COLUMNS], [width for _, _, width in FINDING_COLUMNS],
               "".join(f.xlsx_rows for f in files), sum(f.count for f in files)),
         Sheet("站点覆盖", titles, [width for _, _, width in COVERAGE_COLUMNS], values_xml(people), len(people)),
     ])
+
+
+def _line_cell(line: ProblemLine, attribute: str):
+    value = getattr(line, attribute)
+    if attribute == "field":
+        return label(value) if value else "文件"
+    if attribute == "severity":
+        return SEVERITY_LABELS.get(value, value)
+    if attribute == "source_file":
+        return value or "（全区）"
+    return value if value != "" else None
 
 
 def _coverage_cell(value):
@@ -201,6 +207,7 @@ def _write_districts(cursor: duckdb.DuckDBPyConnection, folder: Path, districts:
     with cursor:
         for district, figures in districts:
             files = report_files(cursor, findings, [run_id, district])
+            lines = problem_lines(cursor, findings, [run_id, district], district_sheet_rows_sql(district))
             counts = finding_counts(cursor, findings, [run_id, district])
-            write_district_report(folder / f"{district}_一次告知.xlsx", district, figures, files, counts, run_id,
-                                  coverage.get(district, []))
+            write_district_report(folder / f"{district}_一次告知.xlsx", district, figures, files, lines, counts,
+                                  run_id, coverage.get(district, []))

@@ -7,6 +7,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from warehouse.reports.district import finding_counts, report_files, write_district_report
+from warehouse.reports.grouped import problem_lines
 from warehouse.reports.xlsx_rows import MAX_CELL_CHARS, Sheet, column_letter, values_xml, write_workbook
 
 LONG = "长" * (MAX_CELL_CHARS + 100)
@@ -31,8 +32,9 @@ def report(tmp_path):
     con.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", FINDINGS)
     query = "SELECT * FROM findings WHERE district = ?"
     files = report_files(con, query, ["市南区"])
+    lines = problem_lines(con, query, ["市南区"], "SELECT NULL AS source_file, NULL AS sheet, 0 AS rows")
     path = tmp_path / "市南区_一次告知.xlsx"
-    write_district_report(path, "市南区", {"错误数": 3, "全市统一符合率": "98.5%"}, files,
+    write_district_report(path, "市南区", {"错误数": 3, "全市统一符合率": "98.5%"}, files, lines,
                           finding_counts(con, query, ["市南区"]), "20261130T020000", COVERAGE)
     return path, files
 
@@ -72,7 +74,10 @@ def test_every_finding_in_report_order_with_its_values_intact(report):
 def test_the_workbook_opens_as_people_use_it(report):
     path, _ = report
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["汇总", "问题清单", "站点覆盖"]
+    assert workbook.sheetnames == ["汇总", "问题汇总", "问题清单", "站点覆盖"]
+    assert [row[:4] for row in workbook["问题汇总"].iter_rows(min_row=2, values_only=True)] == [
+        ("（全区）", None, None, 0), ("市南区/a.xlsx", "Sheet1", "第3行", 1), ("市南区/b.xlsx", "村(社区)", "第7行", 1),
+        ("市南区/b.xlsx", "村(社区)", "第9行", 1)]
     assert list(workbook["汇总"].iter_rows(values_only=True)) == [
         ("项目", "数值"), ("区(市)", "市南区"), ("错误数", 3), ("全市统一符合率", "98.5%")]
     problems = workbook["问题清单"]
@@ -85,7 +90,7 @@ def test_the_workbook_opens_as_people_use_it(report):
 
 def test_a_district_without_findings_has_an_empty_list(tmp_path):
     path = tmp_path / "r.xlsx"
-    write_district_report(path, "市南区", {"错误数": 0}, [], [], "20261130T020000")
+    write_district_report(path, "市南区", {"错误数": 0}, [], [], [], "20261130T020000")
     problems = openpyxl.load_workbook(path)["问题清单"]
     assert problems.max_row == 1 and problems.auto_filter.ref is None
     assert "未发现问题" in path.with_suffix(".html").read_text(encoding="utf-8")

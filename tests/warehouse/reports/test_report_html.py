@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import serious_axe_violations
-from warehouse.reports.district import finding_counts, report_files
+from warehouse.reports.district import finding_counts
+from warehouse.reports.grouped import problem_lines
 from warehouse.reports.html import bar_chart, district_report_html
 
 FINDINGS = pd.DataFrame([
@@ -25,28 +26,46 @@ FINDINGS = pd.DataFrame([
      "hint": None, "catalog_code": None},
 ])
 SUMMARY = {"收到事项行数": 120, "错误数": 2, "提醒数": 1, "全市统一符合率": "98.5%", "事项类型符合率": "97.0%"}
+SHEET_ROWS = "SELECT * FROM (VALUES ('市南区/八大峡街道.xlsx', '村(社区)', 40)) AS s(source_file, sheet, rows)"
 
 
-def page_of(findings: pd.DataFrame) -> str:
+def page_of(findings: pd.DataFrame, coverage: pd.DataFrame | None = None) -> str:
     con = duckdb.connect()
     con.register("findings_frame", findings)
     con.execute("CREATE TABLE findings AS SELECT * REPLACE (row_number::INTEGER AS row_number) FROM findings_frame")
     query = "SELECT * FROM findings WHERE district = ?"
-    files = report_files(con, query, ["市南区"])
-    return district_report_html("市南区", SUMMARY, finding_counts(con, query, ["市南区"]),
-                                [(f.source_file, f.count, f.html_rows) for f in files], "20261127T020000")
+    lines = problem_lines(con, query, ["市南区"], SHEET_ROWS)
+    return district_report_html("市南区", SUMMARY, finding_counts(con, query, ["市南区"]), lines, "20261127T020000",
+                                coverage, copies={"市南区/八大峡街道.xlsx": "市南区_修正稿/八大峡街道_修正稿.xlsx"},
+                                templates_href="../templates/市南区/")
 
 
-def test_the_page_holds_summary_charts_and_every_finding_escaped():
+def test_the_page_holds_summary_charts_and_every_problem_escaped():
     page = page_of(FINDINGS)
     assert page.count("<svg") == 2
-    assert page.count("<tr>") == (1 + len(SUMMARY)) + (2 + 3)  # summary: header + rows; two files: headers + rows
-    assert "市南区/坏文件.xlsx（1 条）" in page and "市南区/八大峡街道.xlsx（2 条）" in page
+    # summary: header + rows; 八大峡街道: a table of header + two problems; 坏文件: a problem of no row, to do once
+    assert page.count("<tr>") == (1 + len(SUMMARY)) + (1 + 2)
+    assert "市南区/坏文件.xlsx（1 项问题，涉及 1 条）" in page and "市南区/八大峡街道.xlsx（2 项问题，涉及 2 条）" in page
     assert "<script>" not in page and "收费&lt;script&gt;" in page
     assert "<th>报送值</th><th>目录值</th>" in page and "<td>不收费</td>" in page, "submitted and catalog side by side"
     assert '<td class="error">错误</td>' in page and '<td class="warning">提醒</td>' in page
-    assert page.index("八大峡街道.xlsx（2 条）") < page.index("<td>7</td>") < page.index("<td>9</td>") \
-        < page.index("坏文件.xlsx（1 条）"), "files by name, and rows in order within each"
+    assert page.index("八大峡街道.xlsx（2 项") < page.index("<td>第7行</td>") < page.index("<td>第9行</td>") \
+        < page.index("坏文件.xlsx（1 项"), "files by name, and rows in order within each"
+    assert '<a href="市南区_修正稿/八大峡街道_修正稿.xlsx">' in page and '<a href="../templates/市南区/">' in page
+    assert page.index("先处理") > page.index("坏文件.xlsx（1 项"), "a problem of no row is what to do once"
+
+
+def test_the_same_problem_over_many_rows_is_one_line_with_its_rows():
+    rows = [7, 8, 9, 10, 15, 20, 21]
+    same = pd.DataFrame([{**FINDINGS.iloc[0].to_dict(), "row_number": r, "hint": f"目录中该事项的编码为{r}"}
+                         for r in rows])
+    page = page_of(same)
+    assert "<td>第7–10、15、20–21行</td>" in page and "（各行不同，见问题清单）" in page
+    assert page.count("&#x27;设定依据&#x27;未填写") == 1
+    every_row = pd.DataFrame([{**FINDINGS.iloc[0].to_dict(), "row_number": r} for r in range(2, 42)])
+    page = page_of(every_row)
+    assert "全部40行" in page and page.index("先处理") < page.index("全部40行"), \
+        "a problem of every row of a sheet is said once, first"
 
 
 def test_bar_chart_scales_to_the_largest_value():
@@ -82,15 +101,8 @@ COVERAGE = pd.DataFrame([["八大峡街道", "是", 3, 1, "团岛社区、西藏
 
 
 def test_the_page_with_its_coverage_passes_axe_in_chromium(tmp_path, browser, axe_source):
-    con = duckdb.connect()
-    con.register("findings_frame", FINDINGS)
-    con.execute("CREATE TABLE findings AS SELECT * REPLACE (row_number::INTEGER AS row_number) FROM findings_frame")
-    query = "SELECT * FROM findings WHERE district = ?"
-    files = report_files(con, query, ["市南区"])
     path = tmp_path / "市南区_一次告知.html"
-    path.write_text(district_report_html("市南区", SUMMARY, finding_counts(con, query, ["市南区"]),
-                                         [(f.source_file, f.count, f.html_rows) for f in files], "20261127T020000",
-                                         COVERAGE), encoding="utf-8")
+    path.write_text(page_of(FINDINGS, COVERAGE), encoding="utf-8")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(path.as_uri())
     assert "站点覆盖" in page.inner_text("body") and "团岛社区、西藏路社区" in page.inner_text("body")
