@@ -30,6 +30,7 @@ from warehouse.files import catalog_list, snapshot
 from warehouse.publish import current_version, publish
 from warehouse.reference import Reference
 from warehouse.reports import district as district_reports
+from warehouse.reports.corrected import CopySources
 from warehouse.site import public_site
 
 DATA_DOCS_BUILDS = ".data_docs-builds"
@@ -55,16 +56,18 @@ def validate(con, scan, run_id, docs, districts: list[str] | None, gx) -> dict[s
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuilt: list[str] | None) -> list[str]:
-    """The list's files (for a published version) and every district's report (summary: their
-    figures, steps.district_summary). A district keeps its report of the last run when it was not
-    rebuilt, or when its figures and findings are the same (the report would be too)."""
+def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuilt: list[str] | None,
+                  sources: CopySources | None = None) -> list[str]:
+    """The list's files (for a published version) and every district's report with its corrected
+    copies (summary: their figures, steps.district_summary; sources: the inbox and rows folder the
+    copies come from). A district keeps its report of the last run when it was not rebuilt, or when
+    its figures, findings and files are the same (the report would be too)."""
     paths = catalog_list.write_catalog_files(con, version, out) if version else []
     coverage = district_reports.coverage_by_district(con)  # the sites against the listed places, once
     digests = district_reports.report_digests(con, run_id, summary, coverage)
     last = dict(con.sql("SELECT district, digest FROM core.district_reports").fetchall())
     keep = [d for d, digest in digests.items() if (rebuilt is not None and d not in rebuilt) or last.get(d) == digest]
-    paths += district_reports.write_district_reports(con, run_id, summary, out, keep, coverage)
+    paths += district_reports.write_district_reports(con, run_id, summary, out, keep, coverage, sources)
     con.execute("DELETE FROM core.district_reports")
     con.executemany("INSERT INTO core.district_reports VALUES (?, ?)", sorted(digests.items()))
     return [str(p) for p in paths]
@@ -137,8 +140,9 @@ def run_night(con, options: RefreshOptions, reference: Reference, catalog_name: 
     try:
         with timer("files"):
             figures = steps.district_summary(con, run_id)
+            sources = CopySources(Path(options.inbox), landing_files.rows_dir(options.warehouse))
             summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, figures,
-                                            options.out, rebuild)
+                                            options.out, rebuild, sources)
     finally:
         if site is not None:
             with timer("site_wait"):  # what the site still needed once the files were written

@@ -59,6 +59,9 @@ class IngestResult:
     file_sha256: str
     rows: pa.Table  # LANDING_SCHEMA; built in arrow, not pandas, as it goes straight to parquet
     findings: list[FileFinding]
+    # Where each field was read, by sheet name ('' for a csv): {"first_column": n, "columns": {field: index}}.
+    # The corrected copy (warehouse/reports/corrected.py) writes its cells back there.
+    layout: dict = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -93,6 +96,7 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     several_towns: dict[str, list[str]] = {}
     communities = context.communities.get(district)
     seen: dict = {}  # column decisions of this file's sheets, by header
+    layout: dict = {}
     for sheet in result.sheets:
         if sheet.name and any(word in sheet.name for word in SKIPPED_SHEET_WORDS):
             continue
@@ -124,6 +128,7 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
             unknown_communities.setdefault(place, where)
         several_towns.update(sites.several_towns)
         sheets.append((sheet.name, table, sites.evidence))
+        layout[sheet.name or ""] = {"first_column": sheet.first_column, "columns": dict(header.columns)}
     findings += [FileFinding("site.unknown_town", f"'{town}'不在镇(街道)名单中（取自{where}）：已按此名称处理，"
                                                   "请核对，或在参考数据 towns.csv 中增加", severity="warning", field="town")
                  for town, where in sorted(unknown_towns.items())]
@@ -143,7 +148,7 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
             ))
         return empty_result(district, source_file, digest, findings)
     return IngestResult(district, source_file, digest, _landing_table(sheets, district, source_file, digest),
-                        _once(findings))
+                        _once(findings), layout)
 
 
 def _column_findings(header, sheet_name: str | None) -> list[FileFinding]:

@@ -33,6 +33,7 @@ class Sheet:
     row_numbers: list[int]
     # merged ranges as (first_row, first_col, last_row, last_col), 0-based indexes into rows/cols
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    first_column: int = 0  # the sheet column (0 = A) of each row's first cell: calamine skips empty ones
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _read_workbook(data: bytes) -> ReadResult:
             continue
         # Cells keep calamine's types (str, float, datetime …) here; transforms.tables turns the
         # columns it keeps into text, which is much cheaper than converting every cell.
-        sheets.append(Sheet(name, values, list(range(start_row + 1, start_row + 1 + len(values))), merged))
+        sheets.append(Sheet(name, values, list(range(start_row + 1, start_row + 1 + len(values))), merged, start_col))
     return ReadResult(sheets, problems)
 
 
@@ -181,13 +182,14 @@ def _read_text(data: bytes, filename: str) -> ReadResult:
         return ReadResult([], [FileProblem(
             "file_encoding", "无法识别文件的字符编码。请另存为UTF-8或GBK编码的csv，或.xlsx文件后报送。")], encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, filename))
-    rows, row_numbers = [], []
+    rows = []
     line_before = 0
     try:
         for record in reader:
             rows.append(record)
-            row_numbers.append(line_before + 1)
             line_before = reader.line_num
     except csv.Error as error:
         return ReadResult([], [FileProblem("file_corrupt", f"csv文件格式错误（第{line_before + 1}行）：{error}。")], encoding)
-    return ReadResult([Sheet(None, rows, row_numbers)], [], encoding)
+    # A record's row is its place among the records, as Excel and WPS show a csv: a cell holding a line
+    # break does not start a new row there (it does in a text editor's line numbers).
+    return ReadResult([Sheet(None, rows, list(range(1, len(rows) + 1)))], [], encoding)

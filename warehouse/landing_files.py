@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from transforms.ingest import FileFinding, IngestContext, IngestResult
 
 ROWS_DIR_SUFFIX = ".landing"
+LAYOUT_KEY = "mulu_layout"  # the rows file's metadata key of where each field was read (IngestResult.layout)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,11 @@ def write_rows(result: IngestResult, directory: Path) -> LandedFile:
         partial = directory / f"{name}.{os.getpid()}.partial"
         # Statistics only where the warehouse filters (a night reads some districts' rows): the other
         # columns' min/max cost a third of writing and are never read.
-        pq.write_table(result.rows, partial, write_statistics=FILTERED_COLUMNS)
+        rows = result.rows
+        if result.layout:
+            rows = rows.replace_schema_metadata({**(rows.schema.metadata or {}),
+                                                 LAYOUT_KEY: json.dumps(result.layout, ensure_ascii=False)})
+        pq.write_table(rows, partial, write_statistics=FILTERED_COLUMNS)
         os.replace(partial, directory / name)
     return LandedFile(result.district, result.source_file, result.file_sha256, result.rows.num_rows, name,
                       result.findings)

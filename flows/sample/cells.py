@@ -17,7 +17,7 @@ class Position:
     """Where one generated row landed: what truth.csv records."""
     source_file: str  # relative to the inbox, "/"-separated
     sheet: str  # "" for csv
-    row_number: int  # Excel row (1-based, title/header rows counted); csv: physical line where the record starts
+    row_number: int  # Excel row (1-based, title/header rows counted); csv: the record's row as Excel shows it
     site: Site
     row: Row
 

@@ -1,7 +1,7 @@
 """The csv district shapes (3: GBK other order, 6: UTF-8 BOM extra columns, 9: GBK CRLF line breaks).
 
-Row numbers are physical line numbers where a record starts (header line = 1): a record spans
-1 + (line breaks inside its quoted cells) lines.
+Row numbers are the rows Excel and WPS show (header = 1): a record is one row, whatever line breaks
+its quoted cells hold.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _write_town(plan: DistrictPlan, town, inbox: Path, keys, headers, out: list[
             values = [as_text(cell(k, site, row, seq)) for k in keys]
             writer.writerow(values)
             out.append(Position(rel, "", line, site, row))
-            line += 1 + sum(v.count("\n") for v in values)
+            line += 1
     ensure_parent(inbox, rel).write_bytes(encode(buf.getvalue(), p.encoding))
 
 

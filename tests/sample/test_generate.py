@@ -44,14 +44,10 @@ def _sheet_rows(path: Path, sheet: str) -> list[list]:
 
 
 def _csv_records(path: Path) -> tuple[dict[int, list[str]], list[str]]:
-    """csv records keyed by the physical line they start on (header = line 1)."""
+    """csv records keyed by the row Excel shows them on (header = row 1; a record is one row)."""
     data = path.read_bytes()
     text = data[3:].decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else data.decode("gb18030")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records, start = {}, 1
-    for record in reader:
-        records[start] = record
-        start = reader.line_num + 1
+    records = dict(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
     return records, records[1]
 
 

@@ -30,7 +30,7 @@ LANDED = {
     "05_utf16.csv": ([2, 3], NAMES, {}, set()),
     "06_tab.tsv": ([2, 3], NAMES, {}, set()),
     "07_semicolon.csv": ([2, 3], NAMES, {}, set()),
-    "08_crlf_newline_in_cell.csv": ([2, 4], NAMES, {"materials": ["1.身份证\n2.户口簿", "申请书"]}, set()),
+    "08_crlf_newline_in_cell.csv": ([2, 3], NAMES, {"materials": ["1.身份证\n2.户口簿", "申请书"]}, set()),
     "09_title_row.xlsx": ([3, 4], NAMES, {}, set()),
     "10_header_in_row_3.xlsx": ([4, 5], NAMES, {"seq": ["1", "2"]}, set()),
     "11_two_row_header.xlsx": ([3, 4], NAMES, {"statutory_limit": ["20个工作日", "即办"], "promised_limit": ["5个工作日", "即办"],

@@ -67,14 +67,16 @@ def test_csv_encodings_and_delimiters_read_the_same_rows(data, filename):
 @pytest.mark.parametrize("text, rows, row_numbers", [
     pytest.param('事项名称,申请材料\n高龄津贴,"1.身份证\n2.户口簿"\n残疾人证,照片\n',
                  [["事项名称", "申请材料"], ["高龄津贴", "1.身份证\n2.户口簿"], ["残疾人证", "照片"]],
-                 [1, 2, 4], id="quoted cell with a line break: a record keeps its first line"),
+                 [1, 2, 3], id="quoted cell with a line break: one row, as Excel and WPS show it"),
     pytest.param('事项名称,申请材料\r\n高龄津贴,"1.身份证\r\n2.户口簿\r\n3.照片"\r\n残疾人证,照片\r\n',
                  [["事项名称", "申请材料"], ["高龄津贴", "1.身份证\r\n2.户口簿\r\n3.照片"], ["残疾人证", "照片"]],
-                 [1, 2, 5], id="two CRLF breaks inside a cell"),
+                 [1, 2, 3], id="two CRLF breaks inside a cell"),
     pytest.param("事项名称,编码\n\n高龄津贴,1\n", [["事项名称", "编码"], [], ["高龄津贴", "1"]], [1, 2, 3],
-                 id="blank line keeps its line number"),
+                 id="a blank line is a row"),
 ])
-def test_csv_row_numbers_are_the_lines_records_start_on(text, rows, row_numbers):
+def test_csv_row_numbers_are_the_rows_excel_shows(text, rows, row_numbers):
+    """The report's 第N行 and the corrected copy's row N are the row a clerk sees in Excel or WPS,
+    where a record is one row whatever line breaks its cells hold."""
     [sheet] = read_file(text.encode("utf-8"), "a.csv").sheets
     assert sheet.rows == rows
     assert sheet.row_numbers == row_numbers

@@ -20,6 +20,7 @@ import pandas as pd
 
 from transforms.fields import label
 from warehouse import swap
+from warehouse.reports.corrected import CopySources, copy_folder_name, write_corrected_copies
 from warehouse.reports.grouped import ProblemLine, district_sheet_rows_sql, problem_lines
 from warehouse.reports.html import district_report_html
 from warehouse.reports.staff import STAFF_REPORT, write_staff_report
@@ -34,6 +35,7 @@ FINDING_COLUMNS = [
     ("standard_value", "目录值", 30), ("hint", "修改建议", 40),
 ]
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
+REPORT_SUFFIX = "_一次告知"
 # 问题汇总's columns: (problem line attribute, title, width).
 LINE_COLUMNS = [
     ("source_file", "文件", 36), ("sheet", "工作表", 16), ("rows", "涉及行", 24), ("row_count", "行数", 8),
@@ -140,13 +142,20 @@ def coverage_by_district(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]
     return {district: group.to_dict("records") for district, group in frame.groupby("district")}
 
 
-def _link_previous(previous: Path, build: Path, stem: str) -> bool:
-    """Hard-link a district's xlsx and HTML of the published reports into the new build, if both exist."""
+def _link_previous(previous: Path, build: Path, district: str) -> bool:
+    """Hard-link a district's xlsx and HTML of the published reports, and its corrected copies, into
+    the new build, if the report exists."""
+    stem = f"{district}{REPORT_SUFFIX}"
     sources = [previous / f"{stem}.xlsx", previous / f"{stem}.html"]
     if not all(source.is_file() for source in sources):
         return False
+    copies = previous / copy_folder_name(district)
+    if copies.is_dir():
+        sources += [path for path in copies.rglob("*") if path.is_file()]
     for source in sources:
-        swap.link_or_copy(source.resolve(), build / source.name)
+        target = build / source.relative_to(previous)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        swap.link_or_copy(source.resolve(), target)
     return True
 
 
@@ -159,27 +168,33 @@ def district_findings(con: duckdb.DuckDBPyConnection, run_id: str, district: str
 
 def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame,
                    coverage: dict[str, list[dict]] | None = None) -> dict[str, str]:
-    """district → a digest of what its report shows: its figures and its findings of the run (in any
-    order). Equal digests mean the last report can stay."""
+    """district → a digest of what its report and its corrected copies show: its figures, its findings
+    of the run (in any order), its coverage and the versions of its files. Equal digests mean the
+    last report and copies can stay."""
     columns = ", ".join(c for c in con.sql("SELECT * EXCLUDE (run_id) FROM audit.findings").columns)
     findings = dict(con.execute(f"""
         SELECT district, count(*)::VARCHAR || ':' || sum(hash({columns})::HUGEINT)::VARCHAR
         FROM audit.findings WHERE run_id = ? AND district IS NOT NULL GROUP BY district""", [run_id]).fetchall())
     coverage = coverage_by_district(con) if coverage is None else coverage
+    versions = dict(con.sql("SELECT district, string_agg(source_file || ':' || good_sha256, ';' ORDER BY source_file) "
+                            "FROM landing.files GROUP BY district").fetchall())
     return {row["district"]: hashlib.sha256(json.dumps([row, findings.get(row["district"]),
-                                                        coverage.get(row["district"])], ensure_ascii=False,
+                                                        coverage.get(row["district"]), versions.get(row["district"])],
+                                                       ensure_ascii=False,
                                                        sort_keys=True, default=str).encode()).hexdigest()
             for row in summary.dropna(subset=["district"]).to_dict("records")}
 
 
 def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,
-                           keep: Collection[str] = (), coverage: dict[str, list[dict]] | None = None) -> list[Path]:
-    """Every district's report of the run and the staff's (目录问题), written to a temporary folder
-    and renamed into place together.
+                           keep: Collection[str] = (), coverage: dict[str, list[dict]] | None = None,
+                           sources: CopySources | None = None) -> list[Path]:
+    """Every district's report of the run, with its corrected copies, and the staff's (目录问题),
+    written to a temporary folder and renamed into place together.
 
     summary: one row per district, a 'district' column and metric columns named in Chinese.
     keep: districts nothing changed for: their reports of the last run are linked, not written again.
     coverage: coverage_by_district(con), when the caller has it already.
+    sources: the inbox and rows folder the corrected copies are made from (none without it).
     """
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     reports_dir = Path(out_dir) / "reports"
@@ -189,25 +204,27 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
                        district_findings(con, run_id, None), write_sheet)
     to_write = []
     for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
-        if not (district in keep and _link_previous(reports_dir, tmp, f"{district}_一次告知")):
+        if not (district in keep and _link_previous(reports_dir, tmp, district)):
             to_write.append((district, row.to_dict()))
     # DuckDB renders one district's rows while another's are compressed and written: both release
     # the GIL. Each thread has its own cursor (a DuckDB connection is not shared between threads).
     with ThreadPoolExecutor(REPORT_THREADS) as pool:
         shares = [to_write[i::REPORT_THREADS] for i in range(REPORT_THREADS)]
-        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id, coverage) for share in shares]:
+        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id, coverage, sources)
+                    for share in shares]:
             job.result()
     swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
     return sorted(reports_dir.iterdir())
 
 
 def _write_districts(cursor: duckdb.DuckDBPyConnection, folder: Path, districts: list[tuple[str, dict]],
-                     run_id: str, coverage: dict[str, list[dict]]) -> None:
+                     run_id: str, coverage: dict[str, list[dict]], sources: CopySources | None) -> None:
     findings = "SELECT * FROM audit.findings WHERE run_id = ? AND district = ?"
     with cursor:
         for district, figures in districts:
+            copies = write_corrected_copies(cursor, run_id, district, sources, folder) if sources else {}
             files = report_files(cursor, findings, [run_id, district])
             lines = problem_lines(cursor, findings, [run_id, district], district_sheet_rows_sql(district))
             counts = finding_counts(cursor, findings, [run_id, district])
-            write_district_report(folder / f"{district}_一次告知.xlsx", district, figures, files, lines, counts,
-                                  run_id, coverage.get(district, []))
+            write_district_report(folder / f"{district}{REPORT_SUFFIX}.xlsx", district, figures, files, lines, counts,
+                                  run_id, coverage.get(district, []), copies)
