@@ -46,8 +46,7 @@ def _corrected_cells(warehouse: str) -> dict[tuple[str, str, int, str], str]:
         run_id = con.sql("SELECT max(run_id) FROM audit.runs").fetchall()[0][0]
         districts = [d for (d,) in con.sql("SELECT DISTINCT district FROM core.site_items").fetchall()]
         return {(str(PurePosixPath(f).with_suffix("")), sheet or "Sheet1", r, field): value
-                for d in districts
-                for f, sheet, r, field, value, _ in con.execute(cell_fixes_sql(run_id, d)).fetchall()
+                for _, f, sheet, r, field, value, _ in con.execute(cell_fixes_sql(run_id, districts)).fetchall()
                 if value is not None}
     finally:
         con.close()

@@ -11,6 +11,7 @@ the district's report; the district's own file is never touched.
 
 import hashlib
 import json
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -25,13 +26,28 @@ COPY_SUFFIX = "_修正稿"
 # Rules a row's catalog value settles once its item is certain (expectations/rules.py).
 SETTLED_BY_CATALOG = ("required.", "code.", "vocab.", "duration.", "consistency.", "conformance.")
 SEVERITY_WORDS = {"error": "错误", "warning": "提醒"}
+NAME_CORRECTED = "【已改正】事项名称按目录改为标准名称（原为'"
 
 
 @dataclass(frozen=True)
 class CopySources:
-    """Where a night's corrected copies come from: the inbox and the warehouse's rows folder."""
+    """Where a night's corrected copies come from (the inbox, the warehouse's rows folder), and the
+    worker processes that write them (None: the calling thread writes them)."""
     inbox: Path
     rows_folder: Path
+    executor: Executor | None = None
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """One file's copy to write: everything a worker process needs, without the warehouse."""
+    district: str
+    source_file: str
+    path: str  # the file in the inbox
+    file_sha256: str  # the version the rows were built from: another version gets no copy
+    layout: dict
+    fixes: list[CellFix]
+    relative: str  # the copy's path under the reports folder
 
 
 def copy_folder_name(district: str) -> str:
@@ -44,85 +60,114 @@ def copy_path(source_file: str) -> PurePosixPath:
     return inside.with_name(f"{inside.stem}{COPY_SUFFIX}.xlsx")
 
 
-def cell_fixes_sql(run_id: str, district: str) -> str:
-    """Per problem cell of one district's findings of a run: (source_file, sheet, row_number, field,
-    value to write or NULL, comment); plus the name cells of certain rows that are not the standard name."""
+def cell_fixes_sql(run_id: str, districts: list[str]) -> str:
+    """Per problem cell of the districts' findings of a run: (district, source_file, sheet,
+    row_number, field, value to write or NULL, comment); plus the name cells of certain rows that are
+    not the standard name."""
     accepted = text_list(list(ACCEPTED_METHODS))
     settled = " OR ".join(f"starts_with(f.rule, '{prefix}')" for prefix in SETTLED_BY_CATALOG)
+    severity = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SEVERITY_WORDS.items())
+    chosen = text_list(districts)
     return f"""
     WITH rows AS (
-        SELECT s.source_file, s.sheet, s.row_number, bool_and(s.match_method IN ({accepted})) AS certain,
+        SELECT s.district, s.source_file, s.sheet, s.row_number,
+               bool_and(s.match_method IN ({accepted})) AS certain,
                any_value(s.raw_name) AS raw_name, any_value(c.item_name) AS item_name,
                count(DISTINCT s.catalog_code) AS items
         FROM core.site_items s LEFT JOIN core.catalog_items c ON c.catalog_code = s.catalog_code
-        WHERE s.district = {text_list([district])} GROUP BY s.source_file, s.sheet, s.row_number),
+        WHERE s.district IN ({chosen}) GROUP BY s.district, s.source_file, s.sheet, s.row_number),
     problems AS (
-        SELECT f.source_file, f.sheet, f.row_number, f.field,
-               string_agg('【' || CASE f.severity {' '.join(f"WHEN '{k}' THEN '{v}'" for k, v in SEVERITY_WORDS.items())}
-                          ELSE f.severity END || '】' || f.message || coalesce('。' || f.hint, ''), chr(10)
-                          ORDER BY f.rule) AS comment,
-               list(DISTINCT f.standard_value) FILTER (WHERE ({settled}) AND coalesce(trim(f.standard_value), '') <> '')
-                   AS standards
+        SELECT f.district, f.source_file, f.sheet, f.row_number, f.field,
+               string_agg('【' || CASE f.severity {severity} ELSE f.severity END || '】' || f.message
+                          || coalesce('。' || f.hint, ''), chr(10) ORDER BY f.rule) AS comment,
+               list(DISTINCT f.standard_value) FILTER (WHERE ({settled})
+                                                       AND coalesce(trim(f.standard_value), '') <> '') AS standards
         FROM audit.findings f
-        WHERE f.run_id = {text_list([run_id])} AND f.district = {text_list([district])}
+        WHERE f.run_id = {text_list([run_id])} AND f.district IN ({chosen})
           AND f.row_number IS NOT NULL AND f.field IS NOT NULL
         GROUP BY ALL),
     problem_cells AS (
-        SELECT p.source_file, p.sheet, p.row_number, p.field,
+        SELECT p.district, p.source_file, p.sheet, p.row_number, p.field,
                CASE WHEN r.certain AND r.items = 1 AND len(p.standards) = 1 THEN p.standards[1] END AS value,
                p.comment
         FROM problems p LEFT JOIN rows r ON r.source_file = p.source_file AND r.sheet IS NOT DISTINCT FROM p.sheet
                                         AND r.row_number = p.row_number),
     name_cells AS (
-        SELECT source_file, sheet, row_number, 'item_name' AS field, item_name AS value,
-               '【已改正】事项名称按目录改为标准名称（原为''' || coalesce(raw_name, '') || '''）' AS comment
+        SELECT district, source_file, sheet, row_number, 'item_name' AS field, item_name AS value,
+               {text_list([NAME_CORRECTED])} || coalesce(raw_name, '') || '''）' AS comment
         FROM rows
         WHERE certain AND items = 1 AND item_name IS NOT NULL AND trim(coalesce(raw_name, '')) <> item_name)
-    SELECT source_file, sheet, row_number, field, any_value(value) AS value, string_agg(comment, chr(10)) AS comment
+    SELECT district, source_file, sheet, row_number, field, any_value(value) AS value,
+           string_agg(comment, chr(10)) AS comment
     FROM (SELECT * FROM problem_cells UNION ALL SELECT * FROM name_cells)
-    GROUP BY ALL ORDER BY source_file, sheet, row_number, field
+    GROUP BY ALL ORDER BY district, source_file, sheet, row_number, field
     """
 
 
-def _layout(rows_file: Path) -> dict | None:
-    con = duckdb.connect()
-    try:
-        found = con.execute(f"SELECT value FROM parquet_kv_metadata({path_literal(rows_file)}) "
-                            f"WHERE decode(key) = '{LAYOUT_KEY}'").fetchall()
-    finally:
-        con.close()
-    return json.loads(found[0][0].decode() if isinstance(found[0][0], bytes) else found[0][0]) if found else None
+def _layout(con: duckdb.DuckDBPyConnection, rows_file: Path) -> dict | None:
+    """Where the reader read each field of the file (IngestResult.layout), from its rows file."""
+    found = con.execute(f"SELECT decode(value) FROM parquet_kv_metadata({path_literal(rows_file)}) "
+                        f"WHERE decode(key) = '{LAYOUT_KEY}'").fetchall()
+    return json.loads(found[0][0]) if found else None
 
 
-def write_corrected_copies(con: duckdb.DuckDBPyConnection, run_id: str, district: str, sources: CopySources,
-                           folder: Path) -> dict[str, str]:
-    """Write the district's corrected copies under folder/<district>_修正稿/; returns source file →
-    the copy's path relative to folder. A file is copied when the inbox still holds the version
-    whose rows were built (its sha256) and the rows file says where each field was read."""
-    fixes: dict[str, list[CellFix]] = {}
-    for source_file, sheet, row_number, field, value, comment in con.execute(cell_fixes_sql(run_id, district)).fetchall():
-        fixes.setdefault(source_file, []).append(CellFix(sheet, row_number, field, value, comment))
-    files = dict((f, (sha, rows)) for f, sha, rows in con.execute(
-        "SELECT source_file, good_sha256, rows_file FROM landing.files WHERE district = ? AND rows_file IS NOT NULL",
-        [district]).fetchall())
-    written = {}
-    for source_file, cell_fixes in fixes.items():
-        if source_file not in files:
+def plan_copies(con: duckdb.DuckDBPyConnection, run_id: str, districts: list[str],
+                sources: CopySources) -> dict[str, list[CopyJob]]:
+    """The copies to write of these districts' files with findings: district → its jobs. A file is
+    copied when its rows file says where each field was read."""
+    if not districts:
+        return {}
+    fixes: dict[tuple[str, str], list[CellFix]] = {}
+    for district, source_file, sheet, row_number, field, value, comment in con.execute(
+            cell_fixes_sql(run_id, districts)).fetchall():
+        fixes.setdefault((district, source_file), []).append(CellFix(sheet, row_number, field, value, comment))
+    files = {(d, f): (sha, rows) for d, f, sha, rows in con.execute(
+        "SELECT district, source_file, good_sha256, rows_file FROM landing.files "
+        "WHERE district IN (SELECT unnest(?::VARCHAR[])) AND rows_file IS NOT NULL", [districts]).fetchall()}
+    jobs: dict[str, list[CopyJob]] = {}
+    for (district, source_file), cell_fixes in fixes.items():
+        if (district, source_file) not in files:
             continue
-        good_sha256, rows_file = files[source_file]
-        path = sources.inbox / source_file
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() != good_sha256:
-            continue  # the inbox holds another version than the rows were built from
-        layout = _layout(sources.rows_folder / rows_file)
+        good_sha256, rows_file = files[(district, source_file)]
+        layout = _layout(con, sources.rows_folder / rows_file)
         if not layout:
-            continue
-        relative = PurePosixPath(copy_folder_name(district)) / copy_path(source_file)
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if write_corrected_copy(data, source_file, layout, cell_fixes, target):
-            written[source_file] = relative.as_posix()
-    return written
+            continue  # read by a mulu that did not record it, or a template (read at fixed places)
+        relative = (PurePosixPath(copy_folder_name(district)) / copy_path(source_file)).as_posix()
+        jobs.setdefault(district, []).append(CopyJob(district, source_file, str(sources.inbox / source_file),
+                                                     good_sha256, layout, cell_fixes, relative))
+    return jobs
+
+
+def write_copy(job: CopyJob, folder: Path) -> bool:
+    """Write one copy under folder (in a worker process): False when the inbox no longer holds the
+    version the rows were built from, or no fix falls on a cell of it."""
+    try:
+        data = Path(job.path).read_bytes()
+    except OSError:
+        return False
+    if hashlib.sha256(data).hexdigest() != job.file_sha256:
+        return False
+    target = folder / job.relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_corrected_copy(data, job.source_file, job.layout, job.fixes, target)
+
+
+def start_copies(con: duckdb.DuckDBPyConnection, run_id: str, districts: list[str], sources: CopySources,
+                 folder: Path) -> dict[str, list[tuple[CopyJob, Future]]]:
+    """Start writing the districts' copies under folder, in the worker processes when there are:
+    district → (job, its future of write_copy)."""
+    started: dict[str, list[tuple[CopyJob, Future]]] = {}
+    for district, jobs in plan_copies(con, run_id, districts, sources).items():
+        for job in jobs:
+            if sources.executor is not None:
+                future = sources.executor.submit(write_copy, job, folder)
+            else:
+                future = Future()
+                future.set_result(write_copy(job, folder))
+            started.setdefault(district, []).append((job, future))
+    return started
+
+
+def finished_copies(started: list[tuple[CopyJob, Future]]) -> dict[str, str]:
+    """source file → the copy's path relative to the reports folder, of those written."""
+    return {job.source_file: job.relative for job, future in started if future.result()}

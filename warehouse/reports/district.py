@@ -20,7 +20,7 @@ import pandas as pd
 
 from transforms.fields import label
 from warehouse import swap
-from warehouse.reports.corrected import CopySources, copy_folder_name, write_corrected_copies
+from warehouse.reports.corrected import CopySources, copy_folder_name, finished_copies, start_copies
 from warehouse.reports.grouped import ProblemLine, district_sheet_rows_sql, problem_lines
 from warehouse.reports.html import district_report_html
 from warehouse.reports.staff import STAFF_REPORT, write_staff_report
@@ -187,7 +187,7 @@ def report_digests(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.Data
 
 def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary: pd.DataFrame, out_dir: Path,
                            keep: Collection[str] = (), coverage: dict[str, list[dict]] | None = None,
-                           sources: CopySources | None = None) -> list[Path]:
+                           sources: CopySources | None = None, templates_folder: str | None = None) -> list[Path]:
     """Every district's report of the run, with its corrected copies, and the staff's (目录问题),
     written to a temporary folder and renamed into place together.
 
@@ -195,6 +195,7 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
     keep: districts nothing changed for: their reports of the last run are linked, not written again.
     coverage: coverage_by_district(con), when the caller has it already.
     sources: the inbox and rows folder the corrected copies are made from (none without it).
+    templates_folder: the folder beside reports/ that holds each district's templates, to link.
     """
     name = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     reports_dir = Path(out_dir) / "reports"
@@ -206,25 +207,29 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
     for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
         if not (district in keep and _link_previous(reports_dir, tmp, district)):
             to_write.append((district, row.to_dict()))
+    # The corrected copies are written by worker processes meanwhile (sources.executor), each report
+    # waiting only for its own district's.
+    copies = start_copies(con, run_id, [d for d, _ in to_write], sources, tmp) if sources else {}
     # DuckDB renders one district's rows while another's are compressed and written: both release
     # the GIL. Each thread has its own cursor (a DuckDB connection is not shared between threads).
     with ThreadPoolExecutor(REPORT_THREADS) as pool:
         shares = [to_write[i::REPORT_THREADS] for i in range(REPORT_THREADS)]
-        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id, coverage, sources)
-                    for share in shares]:
+        for job in [pool.submit(_write_districts, con.cursor(), tmp, share, run_id, coverage, copies,
+                                templates_folder) for share in shares]:
             job.result()
     swap.publish_build(tmp, name, reports_dir)  # every district's report of one run, swapped in together
     return sorted(reports_dir.iterdir())
 
 
 def _write_districts(cursor: duckdb.DuckDBPyConnection, folder: Path, districts: list[tuple[str, dict]],
-                     run_id: str, coverage: dict[str, list[dict]], sources: CopySources | None) -> None:
+                     run_id: str, coverage: dict[str, list[dict]], copies: dict,
+                     templates_folder: str | None) -> None:
     findings = "SELECT * FROM audit.findings WHERE run_id = ? AND district = ?"
     with cursor:
         for district, figures in districts:
-            copies = write_corrected_copies(cursor, run_id, district, sources, folder) if sources else {}
             files = report_files(cursor, findings, [run_id, district])
             lines = problem_lines(cursor, findings, [run_id, district], district_sheet_rows_sql(district))
             counts = finding_counts(cursor, findings, [run_id, district])
             write_district_report(folder / f"{district}{REPORT_SUFFIX}.xlsx", district, figures, files, lines, counts,
-                                  run_id, coverage.get(district, []), copies)
+                                  run_id, coverage.get(district, []), finished_copies(copies.get(district, [])),
+                                  f"../{templates_folder}/{district}/" if templates_folder else None)

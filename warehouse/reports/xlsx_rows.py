@@ -25,6 +25,7 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 INVALID_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
 NEEDS_ESCAPING = r"[&<>\r\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
 INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NEEDS_ESCAPING_CHARS = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,12 @@ def row_xml(cells: list[tuple[str, bool]], row: str = "_row") -> str:
     return f"'<row r=\"' || {row} || '\">' || " + " || ".join(parts) + " || '</row>'"
 
 
-def _text(value) -> str:
-    text = INVALID_XML_CHARS.sub("", str(value)[:MAX_CELL_CHARS])
+def text_xml(value) -> str:
+    """A value as XML character data: cut to Excel's cell limit, characters XML cannot carry dropped."""
+    text = str(value)
+    if len(text) <= MAX_CELL_CHARS and not NEEDS_ESCAPING_CHARS.search(text):
+        return text  # most texts: one search instead of four replacements
+    text = INVALID_XML_CHARS.sub("", text[:MAX_CELL_CHARS])
     return xml_escape(text, {"\r": "&#13;"})
 
 
@@ -90,7 +95,7 @@ def _cell(column: int, row: int, value, style: int) -> str:
         value = "是" if value else "否"  # as the other workbooks show booleans to people
     elif isinstance(value, numbers.Real) and math.isfinite(value):
         return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text_xml(value)}</t></is></c>'
 
 
 def values_xml(rows: list[list], first_row: int = 2) -> str:
