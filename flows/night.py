@@ -20,7 +20,7 @@ from expectations.data_docs import make_offline
 from expectations.runner import data_docs
 from flows import reading, steps, validation
 from flows.inbox import InboxScan
-from flows.pools import worker_pool
+from flows.pools import process_pool, worker_pool
 from flows.progress import Progress
 from flows.steps import RefreshOptions, RunSummary
 from transforms.ingest import reading_key
@@ -30,10 +30,13 @@ from warehouse.files import catalog_list, snapshot
 from warehouse.publish import current_version, publish
 from warehouse.reference import Reference
 from warehouse.reports import district as district_reports
+from warehouse.reports import templates
 from warehouse.reports.corrected import CopySources
 from warehouse.site import public_site
 
 DATA_DOCS_BUILDS = ".data_docs-builds"
+COPY_WORKERS = 2  # processes writing the corrected copies and templates beside the main one's reports and site
+TEMPLATES = "templates"  # OUT/templates/<区市>/<镇街>_填报模板.xlsx
 
 
 @task(cache_policy=NO_CACHE)
@@ -57,19 +60,24 @@ def validate(con, scan, run_id, docs, districts: list[str] | None, gx) -> dict[s
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuilt: list[str] | None,
-                  sources: CopySources | None = None) -> list[str]:
+                  reference: Reference, sources: CopySources | None = None) -> list[str]:
     """The list's files (for a published version) and every district's report with its corrected
     copies (summary: their figures, steps.district_summary; sources: the inbox and rows folder the
-    copies come from). A district keeps its report of the last run when it was not rebuilt, or when
+    copies come from), and for a published version the templates (填报模板) of the towns whose
+    workbook changes. A district keeps its report of the last run when it was not rebuilt, or when
     its figures, findings and files are the same (the report would be too)."""
     paths = catalog_list.write_catalog_files(con, version, out) if version else []
     coverage = district_reports.coverage_by_district(con)  # the sites against the listed places, once
     digests = district_reports.report_digests(con, run_id, summary, coverage)
     last = dict(con.sql("SELECT district, digest FROM core.district_reports").fetchall())
     keep = [d for d, digest in digests.items() if (rebuilt is not None and d not in rebuilt) or last.get(d) == digest]
-    paths += district_reports.write_district_reports(con, run_id, summary, out, keep, coverage, sources)
+    paths += district_reports.write_district_reports(con, run_id, summary, out, keep, coverage, sources,
+                                                     TEMPLATES if version else None)
     con.execute("DELETE FROM core.district_reports")
     con.executemany("INSERT INTO core.district_reports VALUES (?, ?)", sorted(digests.items()))
+    if version:  # the districts' templates from the list just published (only towns whose workbook changes)
+        paths += templates.write_templates(con, out / TEMPLATES, rebuilt, reference,
+                                           executor=sources.executor if sources else None, unchanged_stay=True)
     return [str(p) for p in paths]
 
 
@@ -140,9 +148,11 @@ def run_night(con, options: RefreshOptions, reference: Reference, catalog_name: 
     try:
         with timer("files"):
             figures = steps.district_summary(con, run_id)
-            sources = CopySources(Path(options.inbox), landing_files.rows_dir(options.warehouse))
-            summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, figures,
-                                            options.out, rebuild, sources)
+            # The corrected copies are written by worker processes while the reports are rendered.
+            with process_pool(max(1, min(options.workers, COPY_WORKERS))) as copy_workers:
+                sources = CopySources(Path(options.inbox), landing_files.rows_dir(options.warehouse), copy_workers)
+                summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, figures,
+                                                options.out, rebuild, reference, sources)
     finally:
         if site is not None:
             with timer("site_wait"):  # what the site still needed once the files were written

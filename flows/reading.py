@@ -11,6 +11,7 @@ from flows.pools import process_pool
 from transforms.column_content import ContentKnowledge
 from transforms.ingest import FileFinding, IngestContext, context_for, reading_key
 from transforms.name_identity import identity_of
+from transforms.template_layout import CATALOG_COLUMNS, catalog_fingerprints
 from warehouse.build import catalog_for_matching
 from warehouse import landing
 from warehouse.landing import InboxFile
@@ -44,7 +45,8 @@ class PendingReads:
 
 def reading_context(con, reference: Reference) -> IngestContext:
     """What the reader processes need: header words, towns, and the catalog's names and codes and
-    the vocabularies, to read columns by their content."""
+    the vocabularies, to read columns by their content; its items' elements, to compare a template
+    made from an older catalog with it."""
     catalog = catalog_for_matching(con, reference)
     identities = [identity_of(*row) for row in zip(
         catalog["name_key"].fillna(""), catalog["name_situations"].fillna(""), catalog["name_qualifier"].fillna(""),
@@ -53,7 +55,9 @@ def reading_context(con, reference: Reference) -> IngestContext:
         name_keys=frozenset(k for i in identities for k in (i.core, i.flat) if k),
         code_keys=frozenset(k for keys in catalog["code_keys"] for k in keys if "#" not in k),
         vocabulary=reference.vocabulary, towns=reference.towns)
-    return IngestContext(reference.synonyms, reference.towns, knowledge, reference.communities)
+    items = con.sql(f"SELECT catalog_code, {', '.join(CATALOG_COLUMNS)} FROM core.catalog_items").df()
+    return IngestContext(reference.synonyms, reference.towns, knowledge, reference.communities,
+                         catalog_fingerprints(items.to_dict("records")))
 
 
 def submit_reads(pool: Executor, scan: InboxScan, to_read: list[InboxFile], context: IngestContext,

@@ -15,6 +15,7 @@ from transforms.headers import detect_header
 from transforms.row_sites import assign_sites
 from transforms.readers import cell_text, read_file
 from transforms.tables import SheetTable, extract_table
+from transforms.template_reading import read_template, template_identity
 
 SKIPPED_SHEET_WORDS = ("说明", "封面", "填报要求", "示例", "模板说明")
 # Read, but without a finding when nothing is found: "目录" may be a table of contents or the data.
@@ -32,6 +33,8 @@ class IngestContext:
     towns: dict[str, list[str]] = field(default_factory=dict)  # district -> town names
     knowledge: ContentKnowledge | None = None
     communities: dict[str, CommunityList] = field(default_factory=dict)  # district -> its communities list
+    # Today's catalog items as a returned template is compared with them (transforms/template_layout.py).
+    catalog_elements: dict[str, bytes | None] = field(default_factory=dict)
 
 
 def context_for(context: IngestContext, district: str) -> IngestContext:
@@ -79,7 +82,8 @@ def reading_key(context: IngestContext) -> str:
     for part in (sorted(context.synonyms.items()), sorted((d, sorted(t)) for d, t in context.towns.items()),
                  sorted(knowledge.name_keys), sorted(knowledge.code_keys),
                  knowledge.vocabulary.fingerprint() if knowledge.vocabulary else "",
-                 sorted((d, sorted((t, sorted(n)) for t, n in c.by_town.items())) for d, c in context.communities.items())):
+                 sorted((d, sorted((t, sorted(n)) for t, n in c.by_town.items())) for d, c in context.communities.items()),
+                 sorted(context.catalog_elements.items())):
         digest.update(repr(part).encode())
     return digest.hexdigest()
 
@@ -88,6 +92,13 @@ def ingest_file(data: bytes, source_file: str, district: str, context: IngestCon
     digest = sha256(data)
     result = read_file(data, source_file)
     findings = [FileFinding(p.rule, p.message, p.sheet) for p in result.problems]
+    if (identity := template_identity(result.sheets)) is not None:  # a template mulu made: read exactly
+        template = read_template(result.sheets, identity, district, context.catalog_elements)
+        findings += [FileFinding(p.rule, p.message, p.sheet, p.severity, p.field) for p in template.problems]
+        if not template.sheets:
+            return empty_result(district, source_file, digest, findings)
+        return IngestResult(district, source_file, digest, _landing_table(template.sheets, district, source_file,
+                                                                          digest), findings)
     towns = context.towns.get(district, [])
     knowledge = context.knowledge or ContentKnowledge(towns=context.towns)
     sheets = []
