@@ -87,3 +87,20 @@ def test_a_night_on_the_copies_has_no_correctable_finding_left(nights):
         con.close()
     assert left == []
     assert after < before / 2, (before, after)
+
+
+def test_the_report_of_many_identical_problems_is_read_in_one_pass(nights):
+    """The district with the most findings: its problem lines are at most a tenth of its findings,
+    and its 问题清单 still holds every finding."""
+    base, first, _ = nights
+    con = duckdb.connect(first["warehouse"], read_only=True)
+    try:
+        [(district, findings)] = con.sql(
+            "SELECT district, count(*) FROM audit.findings WHERE run_id = (SELECT max(run_id) FROM audit.runs) "
+            "AND district IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1").fetchall()
+    finally:
+        con.close()
+    workbook = openpyxl.load_workbook(base / "out" / "reports" / f"{district}_一次告知.xlsx", read_only=True)
+    lines = workbook["问题汇总"].max_row - 1
+    assert workbook["问题清单"].max_row - 1 == findings
+    assert findings >= 300 and lines * 10 <= findings, (district, findings, lines)
