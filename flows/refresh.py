@@ -9,8 +9,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
 from expectations import gx_process
 from flows import alerts, steps
@@ -30,6 +31,9 @@ def _alert_on_failure(flow, flow_run, state) -> None:
                        warehouse=parameters.get("warehouse", "data/mulu.duckdb"))
 
 
+BACKUP_WAIT_SECONDS = 600
+
+
 def _run_name() -> str:
     return f"refresh-{datetime.now():%Y-%m-%d}"
 
@@ -38,9 +42,11 @@ def _run_name() -> str:
       on_crashed=[_alert_on_failure])
 def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, warehouse: str = "data/mulu.duckdb",
                     out: str = "data/out", allow_shrink: bool = False, force: bool = False,
-                    reference: str | None = None, dask_address: str | None = None) -> dict:
+                    reference: str | None = None, dask_address: str | None = None,
+                    backup_to: str | None = None, backup_keep: int | None = None) -> dict:
     """One refresh of the 指导目录清单 from the districts' inbox. With dask_address, files are read
-    on the flow's Dask cluster (run it as with_dask(nightly_refresh, address))."""
+    on the flow's Dask cluster (run it as with_dask(nightly_refresh, address)). With backup_to
+    (mulu serve --backup-to), the night ends with a backup there, keeping the newest backup_keep."""
     logger = get_run_logger()
     options = RefreshOptions(Path(inbox), Path(catalog) if catalog else None, Path(warehouse), Path(out),
                              None if allow_shrink else 0.10, force, reference=Path(reference) if reference else None,
@@ -53,7 +59,20 @@ def nightly_refresh(inbox: str = "data/inbox", catalog: str | None = None, wareh
     create_markdown_artifact(key="nightly-refresh", markdown=_markdown(summary), description="mulu run summary")
     if summary.districts:
         create_table_artifact(key="districts", table=summary.districts, description="各区(市)本次运行情况")
+    if backup_to:
+        logger.info("Backup written and verified: %s", back_up(options, Path(backup_to), backup_keep))
     return summary.__dict__
+
+
+@task(cache_policy=NO_CACHE)
+def back_up(options: RefreshOptions, to: Path, keep: int | None) -> str:
+    """The night's backup: warehouse, rows folder, OUT and the reference folder (warehouse/backup.py).
+    One that fails fails the flow run, whose hook raises the alert."""
+    from warehouse.backup import take_backup
+
+    out = options.out if options.out.is_dir() else None
+    # waits for a `mulu report monthly` or `mulu review import` holding the warehouse meanwhile
+    return str(take_backup(options.warehouse, to, out, options.reference, keep, wait=BACKUP_WAIT_SECONDS).path)
 
 
 def run_refresh(options: RefreshOptions, logger) -> RunSummary:

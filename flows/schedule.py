@@ -29,6 +29,9 @@ def deployment_parameters(args) -> dict:
         "out": str(Path(args.out).resolve()),
         "allow_shrink": bool(args.allow_shrink),
         "reference": str(Path(args.reference).resolve()) if args.reference else None,
+        # mulu serve --backup-to DIR: each night ends with a backup (flows/refresh.py, warehouse/backup.py)
+        "backup_to": str(Path(args.backup_to).resolve()) if getattr(args, "backup_to", None) else None,
+        "backup_keep": getattr(args, "backup_keep", None),
     }
 
 
