@@ -1,9 +1,15 @@
 """Great Expectations in a process of its own.
 
 Importing GX costs about five seconds of one core, more than validating a city. A refresh hands its
-rule sets to this process instead: spawned when the refresh starts, at low priority, it imports GX
-while the refresh imports Prefect and reads the inbox, on a core they leave idle, and the refresh's
-own interpreter never holds GX. A night with nothing to do ends it unused.
+rule sets to this process instead: spawned when the refresh starts, it imports GX while the refresh
+imports Prefect and reads the inbox, and the refresh's own interpreter never holds GX. A night with
+nothing to do ends it unused.
+
+It runs at the night's priority. The night waits for its answers, so a lowered process would be
+waited on at low priority: beside two busy processes on two cores, a night at niceness 19 spent
+265 s of its 307 s validating, and an unprivileged process cannot raise its priority back. (Lowering
+only the importing thread and running the rules in the refresh when the import is not done in time
+was measured too: no faster on an idle machine, slower on a busy one, and GX in the refresh.)
 
 A process that holds GX already (a test session, say) runs the rules itself: `start` gives
 IN_PROCESS there. If the GX process dies, the rules run in the refresh's process.
@@ -12,7 +18,6 @@ IN_PROCESS there. If the GX process dies, the rules run in the refresh's process
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import sys
 from typing import TYPE_CHECKING
@@ -22,8 +27,6 @@ if TYPE_CHECKING:
 
     from expectations.rules import Rule
     from expectations.runner import DataDocs
-
-LOW_PRIORITY = 19  # niceness: the import takes a core only when nothing else wants it (the readers do)
 
 
 def _run_rules(*arguments) -> tuple[bool, pd.DataFrame]:
@@ -48,8 +51,6 @@ IN_PROCESS = InProcess()
 
 def _serve(connection) -> None:
     """The GX process: import GX at once, then run each rule set it is sent until the refresh hangs up."""
-    if hasattr(os, "nice"):  # POSIX
-        os.nice(LOW_PRIORITY)
     # close() ends the process with SIGTERM, at any point: as an exit, not a kill, so that what GX's
     # imports registered with multiprocessing's resource tracker (tqdm's lock) is released, unwarned.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
