@@ -39,9 +39,23 @@ COMMANDS = {
     "report": ("The monthly report (seed §三(二), the 25th): per district sites reporting, items per site, "
                "网上可办率, 全市统一 conformance, open findings, catalog changes, trend; xlsx and HTML.",
                "mulu report monthly --month 2026-11 --warehouse data/mulu.duckdb --out data/out/monthly"),
+    "backup": ("Copy the warehouse, its rows folder, and the published folder and reference folder when given, "
+               "into a new folder under DIR (mulu-backup-<time>), verified by sha256; waits for a running night.",
+               "mulu backup --warehouse data/mulu.duckdb --out data/out --to /backup/mulu --keep 14"),
+    "restore": ("Put a backup back into an empty place (nothing is written when any checksum fails "
+                "or a target is not empty).",
+                "mulu restore /backup/mulu/mulu-backup-20261207T231500 --warehouse data/mulu.duckdb --out data/out"),
+    "templates": ("Write the districts' 填报模板: one xlsx per 镇(街道) (OUT/<区市>/<镇街>_填报模板.xlsx), a sheet per site, "
+                  "prefilled from the published list and what each site reported; a returned one is read exactly.",
+                  "mulu templates --warehouse data/mulu.duckdb --out data/out/templates --district 市南区"),
     "init": ("Write editable copies of the bundled reference data (districts, towns, aliases, header words, "
-             "vocabularies, code patterns) into a folder for --reference.",
+             "vocabularies, code patterns) into a folder for --reference, and the districts' guide made from them "
+             "(各区报送说明.html; run it again to write the guide anew: existing files are kept).",
              "mulu init data/reference\n  mulu refresh --reference data/reference --catalog 目录.xlsx"),
+    "deploy": ("Run it at a bureau: write systemd units for the Prefect server and mulu serve of a deployment "
+               "folder (ROOT/inbox, ROOT/mulu.duckdb, ROOT/out), or print the nginx server block for OUT/site.",
+               "mulu deploy systemd --root /srv/mulu --user mulu --out /etc/systemd/system\n"
+               "  mulu deploy nginx --root /srv/mulu > /etc/nginx/conf.d/mulu.conf"),
 }
 
 
@@ -78,6 +92,25 @@ def _parser() -> argparse.ArgumentParser:
     parsers["serve"].add_argument("--cron", default="0 2 * * *", help="schedule (default 0 2 * * *, Asia/Shanghai)")
     parsers["serve"].add_argument("--every", type=float, default=None, metavar="SECONDS",
                                   help="instead of --cron, run every SECONDS (tests, trials)")
+    parsers["serve"].add_argument("--backup-to", default=None, metavar="DIR",
+                                  help="after each night, write a backup (as mulu backup does) under DIR")
+    parsers["serve"].add_argument("--backup-keep", type=int, default=7, metavar="N",
+                                  help="with --backup-to: keep the newest N backups there (default 7)")
+    backup = parsers["backup"]
+    backup.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+    backup.add_argument("--to", required=True, metavar="DIR",
+                        help="folder of backups (one per warehouse); each backup is a new folder in it")
+    backup.add_argument("--out", default=None, help="the published folder to back up too (files, site, reports, snapshot)")
+    backup.add_argument("--reference", default=None, help="the reference folder to back up too")
+    backup.add_argument("--keep", type=int, default=None, metavar="N",
+                        help="keep the newest N backups under DIR, removing older ones (default: keep all)")
+    backup.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                        help="when a night is running, wait up to this long (default 0), then exit 4")
+    restore = parsers["restore"]
+    restore.add_argument("backup", help="a backup folder (DIR/mulu-backup-<time>)")
+    restore.add_argument("--warehouse", required=True, help="DuckDB file to restore into: it and its rows folder must not exist")
+    restore.add_argument("--out", default=None, help="restore the published folder here (absent or empty)")
+    restore.add_argument("--reference", default=None, help="restore the reference folder here (absent or empty)")
     for name in ("demo", "sample"):
         p = parsers[name]
         scales = ["small", "city", "province"] if name == "sample" else ["small", "city"]
@@ -110,7 +143,30 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
     site.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parsers["init"].add_argument("dir", help="folder to write the reference files into (existing files are kept)")
+    templates = parsers["templates"]
+    templates.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
+    templates.add_argument("--out", default=str(DATA / "out" / "templates"),
+                           help="folder to write into, a sub-folder per district (default data/out/templates)")
+    templates.add_argument("--district", action="append", default=None, metavar="区市",
+                           help="only this district (name or alias; repeat for several; default: every district)")
+    templates.add_argument("--reference", default=None,
+                           help="reference folder (mulu init): district names, and the accepted values the 填报说明 lists")
     parsers["demo"].add_argument("--dir", default=str(DATA / "demo"), help="folder for the demo's sample, warehouse and output")
+    deploy = parsers["deploy"]
+    deploy.add_argument("target", choices=["systemd", "nginx"],
+                        help="systemd: write NAME-prefect.service and NAME-serve.service; nginx: print a server block")
+    deploy.add_argument("--root", required=True, help="the deployment folder, e.g. /srv/mulu")
+    deploy.add_argument("--user", default=None, help="systemd: the user the services run as (default: ROOT's owner)")
+    deploy.add_argument("--out", default=".", help="systemd: folder to write the units into (default: this folder)")
+    deploy.add_argument("--venv", default=sys.prefix,
+                        help="systemd: the virtualenv whose bin/mulu and bin/prefect run (default: this mulu's)")
+    deploy.add_argument("--port", type=int, default=4200, help="systemd: the Prefect server's port (default 4200)")
+    deploy.add_argument("--cron", default="0 2 * * *", help="systemd: the nightly schedule (default 0 2 * * *)")
+    deploy.add_argument("--reference", default=None, help="systemd: reference folder, relative to ROOT or absolute")
+    deploy.add_argument("--catalog", default=None, help="systemd: master catalog file, relative to ROOT or absolute")
+    deploy.add_argument("--name", default="mulu", help="systemd: the units' name prefix (default mulu)")
+    deploy.add_argument("--listen", default="80", help="nginx: address and port to listen on (default 80)")
+    deploy.add_argument("--location", default="/bianmin/", help="nginx: the site's URL path (default /bianmin/)")
     return parser
 
 
@@ -298,13 +354,17 @@ def _review(args) -> int:
 
 
 def _init(args) -> int:
-    from warehouse.reference import init_reference
+    from warehouse.reference import init_reference, load_reference
+    from warehouse.reports.district_guide import write_district_guide
 
     written, kept = init_reference(Path(args.dir))
     for path in written:
         print(f"已写入：{path}")
     for path in kept:
         print(f"已存在，未覆盖：{path}")
+    guide = write_district_guide(Path(args.dir), load_reference(Path(args.dir)))
+    print(f"已写入各区报送说明（按这些参考数据生成，可发给各区(市)）：{guide}\n"
+          f"  修改参考数据后再运行一次 mulu init {args.dir}，即按新的参考数据重写这份说明")
     print(f"编辑这些文件后运行：mulu refresh --reference {args.dir} --catalog 目录文件")
     return 0
 
@@ -313,6 +373,69 @@ def _serve(args) -> int:
     from flows.schedule import serve_nightly
 
     serve_nightly(args)
+    return 0
+
+
+def _backup(args) -> int:
+    from warehouse.backup import BackupError, WarehouseInUse, take_backup
+
+    try:
+        made = take_backup(Path(args.warehouse), Path(args.to), Path(args.out) if args.out else None,
+                           Path(args.reference) if args.reference else None, args.keep, args.wait)
+    except BackupError as error:
+        return _problems("未备份，请一次性修改以下各项后重试：", error.problems)
+    except WarehouseInUse as error:
+        print(str(error), file=sys.stderr)
+        return 4
+    print(f"备份已写入并逐个文件校验：{made.path}（文件 {made.files} 个，共 {made.size_bytes / 2**20:.1f} MB）")
+    for path in made.removed:
+        print(f"  已删除较早的备份：{path}")
+    return 0
+
+
+def _restore(args) -> int:
+    from warehouse.backup import BackupError
+    from warehouse.restore import restore_backup
+
+    try:
+        restored = restore_backup(Path(args.backup), Path(args.warehouse), Path(args.out) if args.out else None,
+                                  Path(args.reference) if args.reference else None)
+    except BackupError as error:
+        return _problems("未恢复任何内容，请一次性处理以下各项后重试：", error.problems)
+    print(f"已从备份 {args.backup} 恢复（全部校验和相符）：")
+    for path in restored.places:
+        print(f"  {path}")
+    words = {"out": "发布文件夹（需要时加 --out 目标文件夹）", "reference": "参考数据文件夹（需要时加 --reference 目标文件夹）"}
+    for part in restored.not_restored:
+        print(f"  备份中还有{words[part]}，本次未恢复")
+    return 0
+
+
+def _problems(title: str, problems: list[str]) -> int:
+    print(title, file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 2
+
+
+def _deploy(args) -> int:
+    from flows import deploy
+
+    root = Path(args.root).absolute()
+    if args.target == "nginx":
+        print(deploy.nginx_server_block(root / "out" / "site", args.listen, args.location), end="")
+        return 0
+    try:
+        target = deploy.deployment(root, Path(args.venv), args.user, args.port, args.cron,
+                                   Path(args.reference) if args.reference else None,
+                                   Path(args.catalog) if args.catalog else None, args.name)
+    except deploy.DeployError as error:
+        return _problems("无法生成服务单元，请一次性修改以下各项后重试：", error.problems)
+    for path in deploy.write_units(target, Path(args.out)):
+        print(f"已写入：{path}")
+    print(f"启用（以 root 身份，单元在 /etc/systemd/system 时）：systemctl daemon-reload && "
+          f"systemctl enable --now {target.server_unit} {target.serve_unit}\n"
+          f"日志：journalctl -u {target.server_unit} -u {target.serve_unit}")
     return 0
 
 
@@ -366,9 +489,35 @@ def _query(args) -> int:
     return 0
 
 
+def _templates(args) -> int:
+    from warehouse import db
+    from warehouse.reference import load_reference
+    from warehouse.reports.templates import TemplateError, write_templates
+
+    if not Path(args.warehouse).is_file():
+        print(f"仓库文件不存在：{args.warehouse}", file=sys.stderr)
+        return 2
+    reference = load_reference(Path(args.reference) if args.reference else None)
+    unknown = [d for d in args.district or [] if d not in reference.districts]
+    if unknown:
+        print(f"不认识的区(市)：{'、'.join(unknown)}（区(市)名称见参考数据 districts.csv）", file=sys.stderr)
+        return 2
+    districts = {reference.districts[d] for d in args.district} if args.district else None
+    con = db.connect(args.warehouse)
+    try:
+        paths = write_templates(con, Path(args.out), districts, reference)
+    except TemplateError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"填报模板已写入 {args.out}：{len(paths)} 个镇(街道)，每个镇(街道)一个文件，请发给各镇(街道)便民服务中心。")
+    return 0
+
+
 COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
                      "init": _init, "site": _site, "query": _query, "report": _report_command,
-                     "check": _check}
+                     "check": _check, "templates": _templates, "deploy": _deploy, "backup": _backup, "restore": _restore}
 
 _exit_code: list[int] = []
 

@@ -30,7 +30,7 @@ from warehouse.files import catalog_list, snapshot
 from warehouse.publish import current_version, publish
 from warehouse.reference import Reference
 from warehouse.reports import district as district_reports
-from warehouse.reports import templates
+from warehouse.reports import district_guide, templates
 from warehouse.reports.corrected import CopySources
 from warehouse.site import public_site
 
@@ -63,9 +63,9 @@ def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuil
                   reference: Reference, sources: CopySources | None = None) -> list[str]:
     """The list's files (for a published version) and every district's report with its corrected
     copies (summary: their figures, steps.district_summary; sources: the inbox and rows folder the
-    copies come from), and for a published version the templates (填报模板) of the towns whose
-    workbook changes. A district keeps its report of the last run when it was not rebuilt, or when
-    its figures, findings and files are the same (the report would be too)."""
+    copies come from), and the districts' guide (各区报送说明). A district keeps its report of the last
+    run when it was not rebuilt, or when its figures, findings and files are the same (the report
+    would be too)."""
     paths = catalog_list.write_catalog_files(con, version, out) if version else []
     coverage = district_reports.coverage_by_district(con)  # the sites against the listed places, once
     digests = district_reports.report_digests(con, run_id, summary, coverage)
@@ -75,10 +75,15 @@ def write_outputs(con, version, run_id, summary: pd.DataFrame, out: Path, rebuil
                                                      TEMPLATES if version else None)
     con.execute("DELETE FROM core.district_reports")
     con.executemany("INSERT INTO core.district_reports VALUES (?, ?)", sorted(digests.items()))
-    if version:  # the districts' templates from the list just published (only towns whose workbook changes)
-        paths += templates.write_templates(con, out / TEMPLATES, rebuilt, reference,
-                                           executor=sources.executor if sources else None, unchanged_stay=True)
+    paths.append(district_guide.write_district_guide(out, reference))  # 各区报送说明, from the reference data
     return [str(p) for p in paths]
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def write_templates(con, out: Path, rebuilt: list[str] | None, reference: Reference, executor) -> list[str]:
+    """The districts' 填报模板 from the list just published: only the towns whose workbook changes."""
+    return [str(p) for p in templates.write_templates(con, out / TEMPLATES, rebuilt, reference, executor=executor,
+                                                      unchanged_stay=True)]
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -146,13 +151,17 @@ def run_night(con, options: RefreshOptions, reference: Reference, catalog_name: 
             summary.version, summary.new_version = publish(con, run_id, candidate)
     site = None if reasons else _start_site(con, summary.version, options.out, reference.district_codes)
     try:
-        with timer("files"):
-            figures = steps.district_summary(con, run_id)
-            # The corrected copies are written by worker processes while the reports are rendered.
-            with process_pool(max(1, min(options.workers, COPY_WORKERS))) as copy_workers:
-                sources = CopySources(Path(options.inbox), landing_files.rows_dir(options.warehouse), copy_workers)
+        # The corrected copies and the templates are written by worker processes, the copies while
+        # the reports are rendered.
+        with process_pool(max(1, min(options.workers, COPY_WORKERS))) as workers:
+            with timer("files"):
+                figures = steps.district_summary(con, run_id)
+                sources = CopySources(Path(options.inbox), landing_files.rows_dir(options.warehouse), workers)
                 summary.outputs = write_outputs(con, None if reasons else summary.version, run_id, figures,
                                                 options.out, rebuild, reference, sources)
+            if not reasons:
+                with timer("templates"):
+                    summary.outputs += write_templates(con, options.out, rebuild, reference, workers)
     finally:
         if site is not None:
             with timer("site_wait"):  # what the site still needed once the files were written

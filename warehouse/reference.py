@@ -100,6 +100,9 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         except FileNotFoundError:
             problems.append(f"缺少参考数据文件 {reference_file(name, seeds_dir)}")
             return []
+        except UnicodeDecodeError:  # saved from Excel/WPS as a plain 'CSV', which is GBK on Chinese Windows
+            problems.append(f"{reference_file(name, seeds_dir)} 不是 UTF-8 编码：请在 Excel/WPS 中另存为'CSV UTF-8（逗号分隔）'")
+            return []
         missing = [c for c in required if found and c not in found[0]]
         if missing:
             problems.append(f"{name} 缺少列：{'、'.join(missing)}")
@@ -114,6 +117,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
     site_rows = rows("sites.csv", ["站点名称", "类型", "区市名称", "镇街名称"])
     alias_rows = rows("aliases.csv", ["别名", "事项编码"])
     code_patterns = _code_patterns(seeds_dir, problems)
+    vocabulary = _vocabulary(vocab_rows, problems)
     if problems:
         raise ReferenceError(problems)
 
@@ -129,10 +133,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         towns.setdefault(row["区市名称"], []).append(row["镇街名称"])
     return Reference(
         synonyms=build_synonym_index((r["字段"], r["同义列名"]) for r in synonym_rows),
-        vocabulary=Vocabulary.from_rows(
-            {"vocabulary": r["词表"], "code": r["代码"], "label": r["标准名称"], "spelling": r["写法"]}
-            for r in vocab_rows
-        ),
+        vocabulary=vocabulary,
         districts=districts,
         district_codes=district_codes,
         towns=towns,
@@ -147,6 +148,17 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         sites=[{field: row.get(header, "") for header, field in SITE_FIELDS.items()} for row in site_rows],
         findings=list_problems(community_rows, towns) + site_problems(site_rows, towns),
     )
+
+
+def _vocabulary(rows: list[dict], problems: list[str]) -> Vocabulary | None:
+    """vocabularies.csv as lookups; a spelling meaning two codes, or a row without 词表, 代码 or
+    标准名称, is a problem of the reference data (listed with the others), not a fault of the program."""
+    try:
+        return Vocabulary.from_rows(
+            {"vocabulary": r["词表"], "code": r["代码"], "label": r["标准名称"], "spelling": r["写法"]} for r in rows)
+    except ValueError as error:
+        problems.append(f"vocabularies.csv 有写法冲突或缺项的行（row n 为第 n 个数据行）：{error}")
+        return None
 
 
 def _code_patterns(seeds_dir: Path, problems: list[str]) -> CodePatterns:

@@ -32,3 +32,21 @@ def test_bad_patterns_are_reported_not_raised_as_tracebacks(tmp_path):
     with pytest.raises(ReferenceError) as error:
         load_reference(seeds)
     assert "code_patterns.csv" in str(error.value)
+
+
+def test_a_vocabulary_spelling_meaning_two_codes_is_reported_not_raised_as_a_fault(tmp_path):
+    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
+    with open(tmp_path / "seeds" / "vocabularies.csv", "a", encoding="utf-8") as f:
+        f.write("handling_type,1,即办件,承诺\n")  # 承诺 is 承诺件 (2) already
+    with pytest.raises(ReferenceError) as error:
+        load_reference(tmp_path / "seeds")
+    assert "vocabularies.csv" in str(error.value) and "承诺" in str(error.value)
+
+
+def test_a_file_saved_as_gbk_is_reported_not_raised_as_a_fault(tmp_path):
+    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
+    text = (SEEDS_DIR / "towns.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "seeds" / "towns.csv").write_bytes(text.encode("gbk"))  # Excel's plain 'CSV' on Chinese Windows
+    with pytest.raises(ReferenceError) as error:
+        load_reference(tmp_path / "seeds")
+    assert "towns.csv" in str(error.value) and "UTF-8" in str(error.value)

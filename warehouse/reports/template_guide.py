@@ -92,6 +92,11 @@ def write_guide(workbook, formats, identity: TemplateIdentity, reference: Refere
 
 def vocabulary_rows(reference: Reference, vocabulary: str) -> list[tuple[str, str, str]]:
     """(code, label, other spellings) of a vocabulary as the reference data in use writes it."""
+    return [(code, label, "、".join(others)) for code, label, others in vocabulary_spellings(reference, vocabulary)]
+
+
+def vocabulary_spellings(reference: Reference, vocabulary: str) -> list[tuple[str, str, list[str]]]:
+    """(code, label, every other spelling) of a vocabulary as the reference data in use writes it."""
     path = reference.files.get("vocabularies.csv")
     rows = read_seed("vocabularies.csv", path.parent if path else None)
     spellings: dict[tuple[str, str], list[str]] = {}
@@ -100,4 +105,4 @@ def vocabulary_rows(reference: Reference, vocabulary: str) -> list[tuple[str, st
             found = spellings.setdefault((row["代码"], row["标准名称"]), [])
             if row.get("写法") and row["写法"] not in (row["标准名称"], *found):
                 found.append(row["写法"])
-    return [(code, label, "、".join(others)) for (code, label), others in spellings.items()]
+    return [(code, label, others) for (code, label), others in spellings.items()]
