@@ -161,7 +161,10 @@ def run_night(con, options: RefreshOptions, reference: Reference, catalog_name: 
                                                 options.out, rebuild, reference, sources)
             if not reasons:
                 with timer("templates"):
-                    summary.outputs += write_templates(con, options.out, rebuild, reference, workers)
+                    try:
+                        summary.outputs += write_templates(con, options.out, rebuild, reference, workers)
+                    except Exception as error:  # the list, reports and site stand without them
+                        logger.warning("填报模板未能生成（%s: %s）；清单、报告和网站不受影响", type(error).__name__, error)
     finally:
         if site is not None:
             with timer("site_wait"):  # what the site still needed once the files were written

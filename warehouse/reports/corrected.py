@@ -11,6 +11,7 @@ the district's report; the district's own file is never touched.
 
 import hashlib
 import json
+import logging
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -169,5 +170,13 @@ def start_copies(con: duckdb.DuckDBPyConnection, run_id: str, districts: list[st
 
 
 def finished_copies(started: list[tuple[CopyJob, Future]]) -> dict[str, str]:
-    """source file → the copy's path relative to the reports folder, of those written."""
-    return {job.source_file: job.relative for job, future in started if future.result()}
+    """source file → the copy's path relative to the reports folder, of those written. A copy that
+    could not be written is left out: it never stops the night's reports."""
+    written = {}
+    for job, future in started:
+        try:
+            if future.result():
+                written[job.source_file] = job.relative
+        except Exception as error:  # a file no reader foresaw, or a worker process that died
+            logging.getLogger(__name__).warning("修正稿未能生成：%s（%s）", job.source_file, type(error).__name__)
+    return written

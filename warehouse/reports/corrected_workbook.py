@@ -87,7 +87,7 @@ def _sheet_fixes(sheet: Sheet, layout: dict, fixes: list[CellFix]) -> dict[tuple
         value = values.pop() if len(values) == 1 and whole else None
         comment = "\n".join(dict.fromkeys(f.comment for f in cell_fixes))
         if value is None and any(f.value is not None for f in cell_fixes):
-            comment += "\n（合并单元格中各行的目录值不同，未自动改正）"
+            comment += "\n（此合并单元格跨多行，各行应填的值不全相同，未自动改正）"
         out[(row, column)] = CellFix(sheet.name, sheet.row_numbers[row], cell_fixes[0].field, value, comment)
     return out
 

@@ -108,28 +108,46 @@ def write_site_sheet(workbook, formats: Formats, sheet: TemplateSheet, site: Sit
     ws.protect("", PROTECTION)
 
 
-def _cell(ref: str, text: str, style: int) -> str:
-    if not text:
-        return f'<c r="{ref}" s="{style}"/>'
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text_xml(text)}</t></is></c>'
+class SharedStrings:
+    """The workbook's shared strings after xlsxwriter's own (first: how many it wrote): the list's
+    texts are stored once per workbook however many site sheets show them."""
+
+    def __init__(self, first: int):
+        self.first = first
+        self.index: dict[str, int] = {}
+        self.uses = 0  # cells referring to them
+
+    def cell(self, ref: str, text: str, style: int) -> str:
+        if not text:
+            return f'<c r="{ref}" s="{style}"/>'
+        index = self.index.get(text)
+        if index is None:
+            index = self.index[text] = self.first + len(self.index)
+        return f'<c r="{ref}" s="{style}" t="s"><v>{index}</v></c>'
+
+    def xml(self) -> str:
+        """The <si> elements to append to the workbook's sharedStrings part, in index order."""
+        return "".join(f'<si><t xml:space="preserve">{text_xml(text)}</t></si>' for text in self.index)
 
 
 class ItemRows:
     """The list's rows of one level as SpreadsheetML: each item's locked cells rendered once per
     workbook, each site's answers per sheet (a town's 20 stations share their list)."""
 
-    def __init__(self, items: list[dict], formats: Formats):
-        self.items = items
+    def __init__(self, items: list[dict], formats: Formats, strings: SharedStrings):
+        self.items, self.strings = items, strings
         self.styles = {key: (formats.answer.xf_index if key in YES_NO_COLUMNS else formats.open.xf_index)
                        if key in ANSWERS else formats.locked.xf_index for key in COLUMNS}
         self.letters = {key: column_letter(col) for col, key in enumerate(COLUMNS)}
         offered = COLUMNS.index(OFFERED)
         self.before, self.after = [], []  # the locked cells left and right of 是否开展
+        self.locked_texts = 0  # non-empty locked cells of one sheet
         for i, item in enumerate(items):
             number = HEADER_ROW + 2 + i
             values = {"seq": str(i + 1), "item_code": display_code(item["catalog_code"]), **catalog_texts(item)}
-            cells = [_cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key])
-                     for key in COLUMNS if key not in ANSWERS]
+            keys = [key for key in COLUMNS if key not in ANSWERS]
+            cells = [strings.cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key]) for key in keys]
+            self.locked_texts += sum(1 for key in keys if values.get(key))
             self.before.append("".join(cells[:offered]))
             self.after.append("".join(cells[offered:]))
 
@@ -137,6 +155,8 @@ class ItemRows:
         """The rows of one site's sheet: the items, with its last answers (or 否 and the catalog's
         网上可办 and 帮办代办)."""
         rows = []
+        cell = self.strings.cell
+        uses = self.locked_texts
         for i, item in enumerate(self.items):
             number = HEADER_ROW + 2 + i
             answer = site.answers.get(item["catalog_code"])
@@ -144,10 +164,12 @@ class ItemRows:
             if answer is not None:
                 values = {OFFERED: YES, "online": yes_no(answer["online"]), "proxy": yes_no(answer["proxy"]),
                           WINDOW: answer["window"] or "", "note": answer["note"] or ""}
-            offered = _cell(f"{self.letters[OFFERED]}{number}", values[OFFERED], self.styles[OFFERED])
-            rest = "".join(_cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key])
+            uses += sum(1 for value in values.values() if value)
+            offered = cell(f"{self.letters[OFFERED]}{number}", values[OFFERED], self.styles[OFFERED])
+            rest = "".join(cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key])
                            for key in ("online", "proxy", WINDOW, "note"))
             rows.append(f'<row r="{number}">{self.before[i]}{offered}{self.after[i]}{rest}</row>')
+        self.strings.uses += uses
         return "".join(rows)
 
 

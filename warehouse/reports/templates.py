@@ -12,6 +12,7 @@ has a sheet of every published item of its level, with what it reported last tim
 
 import hashlib
 import json
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Collection
@@ -28,7 +29,7 @@ from transforms.template_layout import (
     CENTRE_SHEET, FORMAT_VERSION, GUIDE_SHEET, IDENTITY_SHEET, TemplateIdentity, TemplateSheet)
 from warehouse.reference import Reference, load_reference
 from warehouse.reports.template_guide import write_guide
-from warehouse.reports.template_sheets import HEADER_ROW, Formats, ItemRows, SiteRows, write_site_sheet
+from warehouse.reports.template_sheets import HEADER_ROW, Formats, ItemRows, SharedStrings, SiteRows, write_site_sheet
 from warehouse.reports.xlsx_rows import COMPRESS_LEVEL
 from warehouse.sql_literal import text_list
 from warehouse.workbook import WORKBOOK_OPTIONS
@@ -36,6 +37,7 @@ from warehouse.workbook import WORKBOOK_OPTIONS
 TEMPLATE_SUFFIX = "_填报模板.xlsx"
 DIGESTS = ".digests.json"  # each district folder's towns: what their workbooks show (town_digest)
 CATALOG_DIGEST = ".catalog_digest"  # what every town's list shows (items_digest)
+SHARED_STRINGS = "xl/sharedStrings.xml"  # the workbook's shared strings part (xlsxwriter writes one)
 UNSHOWN_ITEM_COLUMNS = ("version", "district_count", "site_count")  # published columns no template shows
 KIND_ORDER = {"中心": 0, "站": 1, "点": 2}
 _FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: "" for c in "[]:*?/\\"})
@@ -174,20 +176,28 @@ def write_town_workbook(path: Path, town: TownSites, items: dict[str, list[dict]
     workbook.close()
     # The lists' rows, rendered here (a city's templates hold ten million cells: xlsxwriter's per-cell
     # calls took 90 s), go in after each site sheet's header row.
-    lists = {level: ItemRows(level_items, formats) for level, level_items in items.items()}
-    rows = {f"xl/worksheets/sheet{i}.xml": lists[site.level].xml(site) if site.level in lists else ""
-            for i, site in enumerate(sites, start=2)}  # sheet1 is the 填报说明
-    partial = path.with_name(f".{path.name}.part")
-    with zipfile.ZipFile(skeleton) as source, \
-            zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as target:
-        for member in source.infolist():
-            data = source.read(member)
-            if rows.get(member.filename):
-                text = data.decode("utf-8")
-                header = text.index(f'<row r="{HEADER_ROW + 1}"')
-                after = text.index("</row>", header) + len("</row>")
-                data = (text[:after] + rows[member.filename] + text[after:]).encode("utf-8")
-            target.writestr(member.filename, data)
+    with zipfile.ZipFile(skeleton) as source:
+        shared = source.read(SHARED_STRINGS).decode("utf-8")
+        counts = re.search(r'count="(\d+)" uniqueCount="(\d+)"', shared)
+        strings = SharedStrings(int(counts.group(2)))
+        lists = {level: ItemRows(level_items, strings=strings, formats=formats) for level, level_items in items.items()}
+        rows = {f"xl/worksheets/sheet{i}.xml": lists[site.level].xml(site) if site.level in lists else ""
+                for i, site in enumerate(sites, start=2)}  # sheet1 is the 填报说明
+        shared = (shared[:counts.start()] + f'count="{int(counts.group(1)) + strings.uses}" '
+                  f'uniqueCount="{strings.first + len(strings.index)}"' + shared[counts.end():])
+        shared = shared.replace("</sst>", strings.xml() + "</sst>")
+        partial = path.with_name(f".{path.name}.part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as target:
+            for member in source.infolist():
+                data = source.read(member)
+                if member.filename == SHARED_STRINGS:
+                    data = shared.encode("utf-8")
+                elif rows.get(member.filename):
+                    text = data.decode("utf-8")
+                    header = text.index(f'<row r="{HEADER_ROW + 1}"')
+                    after = text.index("</row>", header) + len("</row>")
+                    data = (text[:after] + rows[member.filename] + text[after:]).encode("utf-8")
+                target.writestr(member.filename, data)
     skeleton.unlink()
     partial.replace(path)  # a reader of the folder never sees half a workbook
     return path

@@ -116,3 +116,19 @@ def test_libreoffice_reads_every_copy(tmp_path):
         expected = [str(c.value) for row in first_sheet.iter_rows() for c in row if c.value is not None]
         assert STANDARD in cells or STANDARD not in expected, copy.name
         assert set(expected) <= set(cells) | {e for e in expected if not isinstance(e, str)}, copy.name
+
+
+def test_a_copy_that_fails_is_left_out_and_the_others_stand():
+    from concurrent.futures import Future
+
+    from warehouse.reports.corrected import CopyJob, finished_copies
+
+    def job(name: str) -> CopyJob:
+        return CopyJob("崂山区", f"崂山区/{name}", name, "", {}, [], f"崂山区_修正稿/{name}")
+
+    done, failed, empty = Future(), Future(), Future()
+    done.set_result(True)
+    failed.set_exception(ValueError("a file no reader foresaw"))
+    empty.set_result(False)
+    assert finished_copies([(job("a.xlsx"), done), (job("b.xlsx"), failed), (job("c.xlsx"), empty)]) == \
+        {"崂山区/a.xlsx": "崂山区_修正稿/a.xlsx"}
