@@ -75,12 +75,14 @@ def test_published_files_open_in_real_readers(first_run):
     [(parquet_rows,)] = duckdb.sql(
         f"SELECT count(*) FROM '{(out / '便民服务事项指导目录清单.parquet').as_posix()}'").fetchall()
     assert parquet_rows > 0
-    reports = sorted(p.name for p in (out / "reports").iterdir() if p.name != "目录问题.xlsx")
+    reports = sorted(p.name for p in (out / "reports").iterdir() if p.is_file() and p.name != "目录问题.xlsx")
     assert len(reports) == 20 and {name.rsplit(".", 1)[1] for name in reports} == {"html", "xlsx"}
+    copies = [p for p in (out / "reports").iterdir() if p.is_dir()]
+    assert copies and all(p.name.endswith("_修正稿") and any(p.rglob("*_修正稿.xlsx")) for p in copies)
     staff = openpyxl.load_workbook(out / "reports" / "目录问题.xlsx", read_only=True)
     assert staff.sheetnames == ["汇总", "目录问题", "参考数据问题", "收件箱问题"]
     report = openpyxl.load_workbook(out / "reports" / "市南区_一次告知.xlsx", read_only=True)
-    assert report.sheetnames == ["汇总", "问题清单", "站点覆盖"]
+    assert report.sheetnames == ["汇总", "问题汇总", "问题清单", "站点覆盖"]
     coverage = list(report["站点覆盖"].iter_rows(values_only=True))
     assert coverage[0][:2] == ("镇(街道)", "中心已报送") and len(coverage) > 1, "every town of the district"
     summary = dict(report["汇总"].iter_rows(min_row=2, values_only=True))
