@@ -8,6 +8,9 @@ import os
 import sys
 from pathlib import Path
 
+from flows import cli_bureau as bureau
+from flows import cli_staff as staff
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Without a Prefect server a run starts a temporary one; its first start on a new PREFECT_HOME
@@ -335,40 +338,6 @@ def _demo(args) -> int:
     return code
 
 
-def _review(args) -> int:
-    from flows.review import export_review, import_review
-
-    if args.action == "export":
-        count = export_review(Path(args.warehouse), Path(args.file))
-        print(f"待核对事项 {count} 条，已写入 {args.file}。请在'决定'列选择后用 mulu review import 导入。")
-        return 0
-    counts, problems = import_review(Path(args.warehouse), Path(args.file), args.by)
-    if problems:
-        print("核对表有问题，未导入任何决定。请一次性修改以下各项后重新导入：", file=sys.stderr)
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 2
-    print(f"已导入：新决定 {counts['new']} 条，修改 {counts['changed']} 条，未变 {counts['unchanged']} 条。"
-          "下次 mulu refresh 起生效。")
-    return 0
-
-
-def _init(args) -> int:
-    from warehouse.reference import init_reference, load_reference
-    from warehouse.reports.district_guide import write_district_guide
-
-    written, kept = init_reference(Path(args.dir))
-    for path in written:
-        print(f"已写入：{path}")
-    for path in kept:
-        print(f"已存在，未覆盖：{path}")
-    guide = write_district_guide(Path(args.dir), load_reference(Path(args.dir)))
-    print(f"已写入各区报送说明（按这些参考数据生成，可发给各区(市)）：{guide}\n"
-          f"  修改参考数据后再运行一次 mulu init {args.dir}，即按新的参考数据重写这份说明")
-    print(f"编辑这些文件后运行：mulu refresh --reference {args.dir} --catalog 目录文件")
-    return 0
-
-
 def _serve(args) -> int:
     from flows.schedule import serve_nightly
 
@@ -376,148 +345,10 @@ def _serve(args) -> int:
     return 0
 
 
-def _backup(args) -> int:
-    from warehouse.backup import BackupError, WarehouseInUse, take_backup
-
-    try:
-        made = take_backup(Path(args.warehouse), Path(args.to), Path(args.out) if args.out else None,
-                           Path(args.reference) if args.reference else None, args.keep, args.wait)
-    except BackupError as error:
-        return _problems("未备份，请一次性修改以下各项后重试：", error.problems)
-    except WarehouseInUse as error:
-        print(str(error), file=sys.stderr)
-        return 4
-    print(f"备份已写入并逐个文件校验：{made.path}（文件 {made.files} 个，共 {made.size_bytes / 2**20:.1f} MB）")
-    for path in made.removed:
-        print(f"  已删除较早的备份：{path}")
-    return 0
-
-
-def _restore(args) -> int:
-    from warehouse.backup import BackupError
-    from warehouse.restore import restore_backup
-
-    try:
-        restored = restore_backup(Path(args.backup), Path(args.warehouse), Path(args.out) if args.out else None,
-                                  Path(args.reference) if args.reference else None)
-    except BackupError as error:
-        return _problems("未恢复任何内容，请一次性处理以下各项后重试：", error.problems)
-    print(f"已从备份 {args.backup} 恢复（全部校验和相符）：")
-    for path in restored.places:
-        print(f"  {path}")
-    words = {"out": "发布文件夹（需要时加 --out 目标文件夹）", "reference": "参考数据文件夹（需要时加 --reference 目标文件夹）"}
-    for part in restored.not_restored:
-        print(f"  备份中还有{words[part]}，本次未恢复")
-    return 0
-
-
-def _problems(title: str, problems: list[str]) -> int:
-    print(title, file=sys.stderr)
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
-    return 2
-
-
-def _deploy(args) -> int:
-    from flows import deploy
-
-    root = Path(args.root).absolute()
-    if args.target == "nginx":
-        print(deploy.nginx_server_block(root / "out" / "site", args.listen, args.location), end="")
-        return 0
-    try:
-        target = deploy.deployment(root, Path(args.venv), args.user, args.port, args.cron,
-                                   Path(args.reference) if args.reference else None,
-                                   Path(args.catalog) if args.catalog else None, args.name)
-    except deploy.DeployError as error:
-        return _problems("无法生成服务单元，请一次性修改以下各项后重试：", error.problems)
-    for path in deploy.write_units(target, Path(args.out)):
-        print(f"已写入：{path}")
-    print(f"启用（以 root 身份，单元在 /etc/systemd/system 时）：systemctl daemon-reload && "
-          f"systemctl enable --now {target.server_unit} {target.serve_unit}\n"
-          f"日志：journalctl -u {target.server_unit} -u {target.serve_unit}")
-    return 0
-
-
-def _site(args) -> int:
-    from flows.site import build_public_site, serve_public_site
-
-    if args.action == "serve":
-        return serve_public_site(Path(args.out), args.host, args.port)
-    return build_public_site(Path(args.warehouse), Path(args.out), Path(args.reference) if args.reference else None)
-
-
-def _check(args) -> int:
-    from flows.night_check import check_night
-
-    outcome, message = check_night(Path(args.warehouse), Path(args.out))
-    print(message, file=sys.stdout if outcome == "ok" else sys.stderr)
-    return 0 if outcome == "ok" else 3
-
-
-def _report_command(args) -> int:
-    from flows.monthly import MonthError, write_monthly_report
-
-    try:
-        paths = write_monthly_report(Path(args.warehouse), Path(args.out), args.month,
-                                     Path(args.reference) if args.reference else None, args.wait)
-    except MonthError as error:
-        print(str(error), file=sys.stderr)
-        return 2
-    for path in paths:
-        print(f"月报已写入：{path}")
-    return 0
-
-
-def _query(args) -> int:
-    import duckdb
-
-    from warehouse.files.snapshot import snapshot_connection
-
-    con = snapshot_connection(Path(args.out))
-    try:
-        result = con.sql(args.sql)
-    except duckdb.Error as error:
-        print(f"查询有误：{error}", file=sys.stderr)
-        return 2
-    if result is None:
-        return 0
-    if args.csv:
-        result.df().to_csv(sys.stdout, index=False)
-    else:
-        result.show(max_rows=50, max_width=200)
-    return 0
-
-
-def _templates(args) -> int:
-    from warehouse import db
-    from warehouse.reference import load_reference
-    from warehouse.reports.templates import TemplateError, write_templates
-
-    if not Path(args.warehouse).is_file():
-        print(f"仓库文件不存在：{args.warehouse}", file=sys.stderr)
-        return 2
-    reference = load_reference(Path(args.reference) if args.reference else None)
-    unknown = [d for d in args.district or [] if d not in reference.districts]
-    if unknown:
-        print(f"不认识的区(市)：{'、'.join(unknown)}（区(市)名称见参考数据 districts.csv）", file=sys.stderr)
-        return 2
-    districts = {reference.districts[d] for d in args.district} if args.district else None
-    con = db.connect(args.warehouse)
-    try:
-        paths = write_templates(con, Path(args.out), districts, reference)
-    except TemplateError as error:
-        print(str(error), file=sys.stderr)
-        return 2
-    finally:
-        con.close()
-    print(f"填报模板已写入 {args.out}：{len(paths)} 个镇(街道)，每个镇(街道)一个文件，请发给各镇(街道)便民服务中心。")
-    return 0
-
-
-COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": _review, "serve": _serve,
-                     "init": _init, "site": _site, "query": _query, "report": _report_command,
-                     "check": _check, "templates": _templates, "deploy": _deploy, "backup": _backup, "restore": _restore}
+COMMAND_FUNCTIONS = {"refresh": _refresh, "demo": _demo, "sample": _sample, "review": staff.review, "serve": _serve,
+                     "init": staff.init, "site": staff.site, "query": staff.query, "report": staff.monthly_report,
+                     "check": staff.check, "templates": bureau.templates, "deploy": bureau.deploy, "backup": bureau.backup,
+                     "restore": bureau.restore}
 
 _exit_code: list[int] = []
 
