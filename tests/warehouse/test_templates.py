@@ -18,7 +18,6 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-import xlsxwriter
 
 from flows.reading import reading_context
 from flows.refresh import nightly_refresh
@@ -27,13 +26,12 @@ from transforms.fields import TOWN_LEVEL
 from transforms.flags import parse_yes_no
 from transforms.ingest import ingest_file
 from transforms.template_layout import (
-    COLUMNS, IDENTITY_SHEET, NEW_ITEMS_MARK, TemplateIdentity, TemplateSheet, column_label)
+    CENTRE_SHEET, COLUMNS, GUIDE_SHEET, IDENTITY_SHEET, NEW_ITEMS_MARK, TemplateIdentity, column_label)
 from warehouse import db
 from warehouse.reference import CATALOG_SEED, init_reference, load_reference
 from warehouse.reports.template_guide import vocabulary_rows
-from warehouse.reports.template_sheets import Formats, SiteRows, write_site_sheet
-from warehouse.reports.templates import sheet_names, write_templates
-from warehouse.workbook import WORKBOOK_OPTIONS
+from warehouse.reports.template_sheets import SiteRows
+from warehouse.reports.templates import TownSites, sheet_names, write_templates, write_town_workbook
 
 DISTRICT = "李沧区"
 INFERENCE_RULES = ("column_inferred", "column_unplaced", "header_not_found", "site.unknown_town",
@@ -326,16 +324,19 @@ def test_libreoffice_opens_resaves_and_prints_one_page_wide(night, tmp_path):
                  exercise_levels, acceptance_conditions, materials, statutory_limit, promised_limit, fee_charged,
                  fee_basis, handling_type, is_online, is_proxy FROM catalog WHERE site_level = ?
                  ORDER BY catalog_code LIMIT 3""", [TOWN_LEVEL])]
+    # Texts cut short keep the rows one line high: the sheet is one page tall, so one page is one wide.
+    items = [{k: v[:6] if isinstance(v, str) and k != "catalog_code" else v for k, v in item.items()} for item in items]
+    town = TownSites(DISTRICT, "某街道", {("中心", "", ""): SiteRows("中心", "", "")})
+    template = write_town_workbook(tmp_path / "town.xlsx", town, {TOWN_LEVEL: items}, 1, reference, "now")
     pages = {}
     for fitted in (True, False):
+        workbook = openpyxl.load_workbook(template)
+        for other in (GUIDE_SHEET, IDENTITY_SHEET):  # LibreOffice prints hidden sheets too: the site sheet alone
+            workbook.remove(workbook[other])
+        if not fitted:  # the control: the template's own print setup, but not fitted to the page's width
+            workbook[CENTRE_SHEET].sheet_properties.pageSetUpPr.fitToPage = False
         path = tmp_path / f"sheet-{fitted}.xlsx"
-        workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-        sheet = TemplateSheet("便民服务中心", "中心", "", "", TOWN_LEVEL)
-        identity = TemplateIdentity(1, DISTRICT, "某街道", "now", [sheet])
-        write_site_sheet(workbook, Formats(workbook), sheet, SiteRows("中心", "", ""), items, identity,
-                         reference.vocabulary)
-        workbook.worksheets()[0].fit_page = fitted
-        workbook.close()
+        workbook.save(path)
         pages[fitted] = _pages(_convert(soffice, path, "pdf", tmp_path))
     assert len(pages[True]) == 1 and len(pages[False]) > 1
     width, height = pages[True][0]

@@ -1,6 +1,9 @@
 """The 填报说明 sheet of a 填报模板: what the workbook is for, how to fill it, what each column means,
 and the accepted values of each vocabulary column (from the reference data's vocabularies.csv)."""
 
+import functools
+from pathlib import Path
+
 from transforms.template_layout import (
     CENTRE_SHEET, COLUMNS, GUIDE_SHEET, NEW_ITEMS_MARK, OFFERED, WINDOW, TemplateIdentity, column_label)
 from warehouse.reference import Reference, read_seed
@@ -95,10 +98,16 @@ def vocabulary_rows(reference: Reference, vocabulary: str) -> list[tuple[str, st
     return [(code, label, "、".join(others)) for code, label, others in vocabulary_spellings(reference, vocabulary)]
 
 
+@functools.lru_cache(maxsize=4)
+def _vocabulary_file(path: Path | None, modified: int | None) -> list[dict]:
+    """vocabularies.csv's rows, read once per version of the file (a night writes a template per town)."""
+    return read_seed("vocabularies.csv", path.parent if path else None)
+
+
 def vocabulary_spellings(reference: Reference, vocabulary: str) -> list[tuple[str, str, list[str]]]:
     """(code, label, every other spelling) of a vocabulary as the reference data in use writes it."""
     path = reference.files.get("vocabularies.csv")
-    rows = read_seed("vocabularies.csv", path.parent if path else None)
+    rows = _vocabulary_file(path, path.stat().st_mtime_ns if path else None)
     spellings: dict[tuple[str, str], list[str]] = {}
     for row in rows:
         if row.get("词表") == vocabulary and row.get("代码") and row.get("标准名称"):

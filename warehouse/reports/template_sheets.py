@@ -1,11 +1,14 @@
-"""One site's sheet of a 填报模板 (xlsxwriter): every published item of its level with the catalog's
-elements locked (grey) and the site's answers open, with dropdowns; below it the 新增事项 block.
+"""One site's sheet of a 填报模板: every published item of its level with the catalog's elements
+locked (grey) and the site's answers open, with dropdowns; below it the 新增事项 block. xlsxwriter
+writes the sheet's settings; its rows are rendered here as SpreadsheetML (a city's templates hold ten
+million cells: xlsxwriter's per-cell calls took most of their time).
 
 Layout (transforms/template_layout.py COLUMNS): a title row, a hint row, the header, the list; an
 empty row, the 新增事项 row, its header, the site's earlier local rows and NEW_ROWS empty rows. The
 sheet is protected without a password: only the answer cells (and the 新增事项 block) take input.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
@@ -60,8 +63,8 @@ class Formats:
                                          "text_wrap": True})
         self.bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
-        for listed in (self.locked, self.open, self.answer):
-            listed._get_xf_index()  # the list's cells are rendered outside xlsxwriter (ItemRows): register them
+        for rendered in (self.locked, self.open, self.answer, self.header, self.title, self.hint, self.mark):
+            rendered._get_xf_index()  # a site sheet's cells are rendered outside xlsxwriter: register them
 
 
 def site_title(sheet: TemplateSheet, town: str) -> str:
@@ -70,42 +73,105 @@ def site_title(sheet: TemplateSheet, town: str) -> str:
     return f"{sheet.community}便民服务站" if sheet.kind == "站" else f"{town}便民服务中心"
 
 
+@dataclass(frozen=True)
+class SheetBlocks:
+    """Where a site sheet's blocks fall (0-based rows): the list right after the header, then an
+    empty row, the 新增事项 row, its header, the site's earlier local rows and NEW_ROWS empty rows."""
+
+    items: int
+    local_rows: int
+
+    @property
+    def first_item(self) -> int:
+        return HEADER_ROW + 1
+
+    @property
+    def last_item(self) -> int:
+        return HEADER_ROW + self.items
+
+    @property
+    def mark(self) -> int:
+        return self.last_item + 2
+
+    @property
+    def first_new(self) -> int:
+        return self.mark + 2
+
+    @property
+    def last_new(self) -> int:
+        return self.first_new + self.local_rows + NEW_ROWS - 1
+
+
 def write_site_sheet(workbook, formats: Formats, sheet: TemplateSheet, site: SiteRows, items: list[dict],
                      identity: TemplateIdentity, vocabulary: Vocabulary) -> None:
+    """The sheet's settings (columns, dropdowns, panes, filter, print, protection); its rows are
+    rendered by site_sheet_xml once the workbook's own shared strings are known (templates.py)."""
     ws = workbook.add_worksheet(sheet.name)
-    last_col = len(COLUMNS) - 1
     for col, key in enumerate(COLUMNS):
         ws.set_column(col, col, WIDTHS[key])
-    place = identity.district + ("" if sheet.kind == "中心" else identity.town) + site_title(sheet, identity.town)
-    ws.merge_range(0, 0, 0, last_col, f"{place} 便民服务事项填报（目录第{identity.catalog_version}版，{sheet.level}事项）",
-                   formats.title)
-    ws.set_row(0, 24)
-    ws.merge_range(1, 0, 1, last_col, "灰色列为全市统一的目录要素，已锁定；请在黄色列逐项选择'是否开展'（是/否）、'网上可办'和"
-                   "'帮办代办'，填写'办理窗口'和'备注'。已预填上次报送的情况：上次报送的事项为'是'，其余为'否'。"
-                   f"目录中没有、本站点开展的事项请填在表格下方的'{NEW_ITEMS_MARK}'中。", formats.hint)
-    ws.set_row(1, 30)
-    ws.write_row(HEADER_ROW, 0, [column_label(key) for key in COLUMNS], formats.header)
-    # The list's rows are not written here: item_rows_xml renders them, and the workbook's package
-    # takes them in after the header row (templates.py), each item's locked cells rendered once.
-    row = HEADER_ROW + 1 + len(items)
-    last_item = row - 1
-    mark = row + 1
-    ws.merge_range(mark, 0, mark, last_col, f"{NEW_ITEMS_MARK}（目录中没有、本站点开展的事项）：请逐行填写全部要素；"
-                   "行不够时可插入行，不再开展的事项把'是否开展'选为'否'", formats.mark)
-    ws.set_row(mark, 30)
-    ws.write_row(mark + 1, 0, [column_label(key) for key in COLUMNS], formats.header)
-    first_new = mark + 2
-    for offset, local in enumerate(site.local_rows):
-        _write_local(ws, first_new + offset, offset + 1, local, formats)
-    last_new = first_new + len(site.local_rows) + NEW_ROWS - 1
-    for empty in range(first_new + len(site.local_rows), last_new + 1):
-        ws.write_row(empty, 0, [""] * len(COLUMNS), formats.open)
-    _validations(ws, HEADER_ROW + 1, last_item, first_new, last_new, vocabulary)
+    blocks = SheetBlocks(len(items), len(site.local_rows))
+    _validations(ws, blocks.first_item, blocks.last_item, blocks.first_new, blocks.last_new, vocabulary)
     ws.freeze_panes(HEADER_ROW + 1, COLUMNS.index("item_name") + 1)
     if items:
-        ws.autofilter(HEADER_ROW, 0, last_item, last_col)
+        ws.autofilter(HEADER_ROW, 0, blocks.last_item, len(COLUMNS) - 1)
     _page_setup(ws)
     ws.protect("", PROTECTION)
+
+
+def sheet_title(sheet: TemplateSheet, identity: TemplateIdentity) -> str:
+    place = identity.district + ("" if sheet.kind == "中心" else identity.town) + site_title(sheet, identity.town)
+    return f"{place} 便民服务事项填报（目录第{identity.catalog_version}版，{sheet.level}事项）"
+
+
+SHEET_HINT = ("灰色列为全市统一的目录要素，已锁定；请在黄色列逐项选择'是否开展'（是/否）、'网上可办'和"
+              "'帮办代办'，填写'办理窗口'和'备注'。已预填上次报送的情况：上次报送的事项为'是'，其余为'否'。"
+              f"目录中没有、本站点开展的事项请填在表格下方的'{NEW_ITEMS_MARK}'中。")
+NEW_ITEMS_HINT = f"{NEW_ITEMS_MARK}（目录中没有、本站点开展的事项）：请逐行填写全部要素；行不够时可插入行，不再开展的事项把'是否开展'选为'否'"
+
+
+def site_sheet_xml(sheet_xml: str, title: str, site: SiteRows, item_rows: "ItemRows | None",
+                   strings: "SharedStrings", formats: Formats) -> str:
+    """The sheet xlsxwriter wrote (settings only) with its rows and merged ranges: the title, the
+    hint, the header, the list (item_rows: its level's), the 新增事项 block."""
+    blocks = SheetBlocks(len(item_rows.items) if item_rows else 0, len(site.local_rows))
+    last_letter = column_letter(len(COLUMNS) - 1)
+    cell = strings.cell
+    letters = [column_letter(col) for col in range(len(COLUMNS))]
+
+    def merged(row: int, text: str, style: int, height: int) -> str:
+        number = row + 1
+        rest = "".join(f'<c r="{letter}{number}" s="{style}"/>' for letter in letters[1:])
+        return f'<row r="{number}" ht="{height}" customHeight="1">{cell(f"A{number}", text, style)}{rest}</row>'
+
+    def header(row: int) -> str:
+        style = formats.header.xf_index
+        return (f'<row r="{row + 1}">'
+                + "".join(cell(f"{letters[col]}{row + 1}", column_label(key), style) for col, key in enumerate(COLUMNS))
+                + "</row>")
+
+    def open_row(row: int, values: dict) -> str:
+        return (f'<row r="{row + 1}">' + "".join(
+            cell(f"{letters[col]}{row + 1}", values.get(key, ""),
+                 (formats.answer if key in YES_NO_COLUMNS else formats.open).xf_index)
+            for col, key in enumerate(COLUMNS)) + "</row>")
+
+    rows = [merged(0, title, formats.title.xf_index, 24), merged(1, SHEET_HINT, formats.hint.xf_index, 30),
+            header(HEADER_ROW), item_rows.xml(site) if item_rows else "",
+            merged(blocks.mark, NEW_ITEMS_HINT, formats.mark.xf_index, 30), header(blocks.mark + 1)]
+    for offset, local in enumerate(site.local_rows):
+        values = {**{k: "" if v is None else str(v) for k, v in local.items()}, "seq": str(offset + 1), OFFERED: YES}
+        rows.append(open_row(blocks.first_new + offset, values))
+    empty = (f'<c r="{{letter}}{{number}}" s="{formats.open.xf_index}"/>')
+    for row in range(blocks.first_new + len(site.local_rows), blocks.last_new + 1):
+        rows.append(f'<row r="{row + 1}">'
+                    + "".join(empty.format(letter=letter, number=row + 1) for letter in letters) + "</row>")
+    merges = "".join(f'<mergeCell ref="A{row + 1}:{last_letter}{row + 1}"/>' for row in (0, 1, blocks.mark))
+    if "<sheetData/>" not in sheet_xml or "<dataValidations" not in sheet_xml:
+        raise ValueError("unexpected site sheet from xlsxwriter: no empty sheetData or no dataValidations")
+    sheet_xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_letter}{blocks.last_new + 1}"/>',
+                       sheet_xml, count=1)
+    sheet_xml = sheet_xml.replace("<sheetData/>", "<sheetData>" + "".join(rows) + "</sheetData>", 1)
+    return sheet_xml.replace("<dataValidations", f'<mergeCells count="3">{merges}</mergeCells><dataValidations', 1)
 
 
 class SharedStrings:
@@ -118,6 +184,13 @@ class SharedStrings:
         self.uses = 0  # cells referring to them
 
     def cell(self, ref: str, text: str, style: int) -> str:
+        """A cell of the text (counted as a use of it)."""
+        if text:
+            self.uses += 1
+        return self.uncounted_cell(ref, text, style)
+
+    def uncounted_cell(self, ref: str, text: str, style: int) -> str:
+        """A cell of the text, rendered once and repeated by the caller (who counts its uses)."""
         if not text:
             return f'<c r="{ref}" s="{style}"/>'
         index = self.index.get(text)
@@ -132,7 +205,8 @@ class SharedStrings:
 
 class ItemRows:
     """The list's rows of one level as SpreadsheetML: each item's locked cells rendered once per
-    workbook, each site's answers per sheet (a town's 20 stations share their list)."""
+    workbook, and each distinct answer once (a town's 20 stations share their list and mostly
+    their answers)."""
 
     def __init__(self, items: list[dict], formats: Formats, strings: SharedStrings):
         self.items, self.strings = items, strings
@@ -142,42 +216,43 @@ class ItemRows:
         offered = COLUMNS.index(OFFERED)
         self.before, self.after = [], []  # the locked cells left and right of 是否开展
         self.locked_texts = 0  # non-empty locked cells of one sheet
+        keys = [key for key in COLUMNS if key not in ANSWERS]
         for i, item in enumerate(items):
             number = HEADER_ROW + 2 + i
             values = {"seq": str(i + 1), "item_code": display_code(item["catalog_code"]), **catalog_texts(item)}
-            keys = [key for key in COLUMNS if key not in ANSWERS]
-            cells = [strings.cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key]) for key in keys]
+            cells = [strings.uncounted_cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key])
+                     for key in keys]
             self.locked_texts += sum(1 for key in keys if values.get(key))
             self.before.append("".join(cells[:offered]))
             self.after.append("".join(cells[offered:]))
+        self.rendered: dict[tuple, tuple[str, int]] = {}  # (item, answers) → (row, its answer texts)
 
     def xml(self, site: SiteRows) -> str:
         """The rows of one site's sheet: the items, with its last answers (or 否 and the catalog's
         网上可办 and 帮办代办)."""
         rows = []
-        cell = self.strings.cell
         uses = self.locked_texts
         for i, item in enumerate(self.items):
-            number = HEADER_ROW + 2 + i
             answer = site.answers.get(item["catalog_code"])
-            values = {OFFERED: NO, "online": yes_no(item["is_online"]), "proxy": yes_no(item["is_proxy"])}
-            if answer is not None:
-                values = {OFFERED: YES, "online": yes_no(answer["online"]), "proxy": yes_no(answer["proxy"]),
-                          WINDOW: answer["window"] or "", "note": answer["note"] or ""}
-            uses += sum(1 for value in values.values() if value)
-            offered = cell(f"{self.letters[OFFERED]}{number}", values[OFFERED], self.styles[OFFERED])
-            rest = "".join(cell(f"{self.letters[key]}{number}", values.get(key, ""), self.styles[key])
-                           for key in ("online", "proxy", WINDOW, "note"))
-            rows.append(f'<row r="{number}">{self.before[i]}{offered}{self.after[i]}{rest}</row>')
+            if answer is None:
+                values = (NO, yes_no(item["is_online"]), yes_no(item["is_proxy"]), "", "")
+            else:
+                values = (YES, yes_no(answer["online"]), yes_no(answer["proxy"]), answer["window"] or "",
+                          answer["note"] or "")
+            row = self.rendered.get((i, values))
+            if row is None:
+                row = self.rendered[(i, values)] = self._row(i, values)
+            rows.append(row[0])
+            uses += row[1]
         self.strings.uses += uses
         return "".join(rows)
 
-
-def _write_local(ws, row: int, seq: int, local: dict, formats: Formats) -> None:
-    """A row the site sent last time of no listed item, as it wrote it (every cell open)."""
-    values = {**{k: "" if v is None else str(v) for k, v in local.items()}, "seq": str(seq), OFFERED: YES}
-    for col, key in enumerate(COLUMNS):
-        ws.write_string(row, col, values.get(key, ""), formats.answer if key in YES_NO_COLUMNS else formats.open)
+    def _row(self, i: int, values: tuple[str, ...]) -> tuple[str, int]:
+        number = HEADER_ROW + 2 + i
+        cells = [self.strings.uncounted_cell(f"{self.letters[key]}{number}", value, self.styles[key])
+                 for key, value in zip(ANSWERS, values)]
+        return (f'<row r="{number}">{self.before[i]}{cells[0]}{self.after[i]}{"".join(cells[1:])}</row>',
+                sum(1 for value in values if value))
 
 
 def _validations(ws, first_item: int, last_item: int, first_new: int, last_new: int, vocabulary: Vocabulary) -> None:

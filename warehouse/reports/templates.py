@@ -29,7 +29,8 @@ from transforms.template_layout import (
     CENTRE_SHEET, FORMAT_VERSION, GUIDE_SHEET, IDENTITY_SHEET, TemplateIdentity, TemplateSheet)
 from warehouse.reference import Reference, load_reference
 from warehouse.reports.template_guide import write_guide
-from warehouse.reports.template_sheets import HEADER_ROW, Formats, ItemRows, SharedStrings, SiteRows, write_site_sheet
+from warehouse.reports.template_sheets import (
+    Formats, ItemRows, SharedStrings, SiteRows, sheet_title, site_sheet_xml, write_site_sheet)
 from warehouse.reports.xlsx_rows import COMPRESS_LEVEL
 from warehouse.sql_literal import text_list
 from warehouse.workbook import WORKBOOK_OPTIONS
@@ -174,30 +175,26 @@ def write_town_workbook(path: Path, town: TownSites, items: dict[str, list[dict]
     hidden.protect("")
     hidden.hide()
     workbook.close()
-    # The lists' rows, rendered here (a city's templates hold ten million cells: xlsxwriter's per-cell
-    # calls took 90 s), go in after each site sheet's header row.
     with zipfile.ZipFile(skeleton) as source:
         shared = source.read(SHARED_STRINGS).decode("utf-8")
         counts = re.search(r'count="(\d+)" uniqueCount="(\d+)"', shared)
         strings = SharedStrings(int(counts.group(2)))
         lists = {level: ItemRows(level_items, strings=strings, formats=formats) for level, level_items in items.items()}
-        rows = {f"xl/worksheets/sheet{i}.xml": lists[site.level].xml(site) if site.level in lists else ""
-                for i, site in enumerate(sites, start=2)}  # sheet1 is the 填报说明
-        shared = (shared[:counts.start()] + f'count="{int(counts.group(1)) + strings.uses}" '
-                  f'uniqueCount="{strings.first + len(strings.index)}"' + shared[counts.end():])
-        shared = shared.replace("</sst>", strings.xml() + "</sst>")
+        sheets = {f"xl/worksheets/sheet{i}.xml": (sheet, site)
+                  for i, (sheet, site) in enumerate(zip(identity.sheets, sites), start=2)}  # sheet1: 填报说明
         partial = path.with_name(f".{path.name}.part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as target:
-            for member in source.infolist():
-                data = source.read(member)
-                if member.filename == SHARED_STRINGS:
-                    data = shared.encode("utf-8")
-                elif rows.get(member.filename):
-                    text = data.decode("utf-8")
-                    header = text.index(f'<row r="{HEADER_ROW + 1}"')
-                    after = text.index("</row>", header) + len("</row>")
-                    data = (text[:after] + rows[member.filename] + text[after:]).encode("utf-8")
-                target.writestr(member.filename, data)
+            for member in source.infolist():  # the shared strings last: the sheets add to them
+                if member.filename in sheets:
+                    sheet, site = sheets[member.filename]
+                    data = site_sheet_xml(source.read(member).decode("utf-8"), sheet_title(sheet, identity), site,
+                                          lists.get(site.level), strings, formats).encode("utf-8")
+                    target.writestr(member.filename, data)
+                elif member.filename != SHARED_STRINGS:
+                    target.writestr(member.filename, source.read(member))
+            shared = (shared[:counts.start()] + f'count="{int(counts.group(1)) + strings.uses}" '
+                      f'uniqueCount="{strings.first + len(strings.index)}"' + shared[counts.end():])
+            target.writestr(SHARED_STRINGS, shared.replace("</sst>", strings.xml() + "</sst>").encode("utf-8"))
     skeleton.unlink()
     partial.replace(path)  # a reader of the folder never sees half a workbook
     return path
