@@ -20,7 +20,8 @@ import duckdb
 
 from transforms.matching import ACCEPTED_METHODS
 from warehouse.landing_files import LAYOUT_KEY
-from warehouse.reports.corrected_workbook import CellFix, write_corrected_copy
+from warehouse.reports.corrected_patch import write_copy_file
+from warehouse.reports.corrected_workbook import CellFix
 from warehouse.sql_literal import path_literal, text_list
 
 COPY_SUFFIX = "_修正稿"
@@ -150,7 +151,7 @@ def write_copy(job: CopyJob, folder: Path) -> bool:
         return False
     target = folder / job.relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    return write_corrected_copy(data, job.source_file, job.layout, job.fixes, target)
+    return write_copy_file(data, job.source_file, job.layout, job.fixes, target)
 
 
 def start_copies(con: duckdb.DuckDBPyConnection, run_id: str, districts: list[str], sources: CopySources,

@@ -1,5 +1,6 @@
 """Write one corrected copy (修正稿) of a district file as xlsx: the file's own sheets, rows, columns
-and merged cells, read as the night read them (transforms/readers.py), with the corrections.
+and merged cells, read as the night read them (transforms/readers.py), with the corrections. An xlsx
+is patched in place instead where it can be (corrected_patch.py), keeping its formatting.
 
 The SpreadsheetML is written directly, as the reports' long sheets are (warehouse/reports/xlsx_rows.py):
 a city's copies hold millions of cells, and xlsxwriter's per-cell calls made them 60 s a district.
@@ -23,6 +24,7 @@ CORRECTED_FILL = "#FFFF00"
 CSV_SHEET = "Sheet1"
 MIN_WIDTH, MAX_WIDTH = 8, 40
 WIDTH_SAMPLE_ROWS = 200  # rows a column's width is judged by
+WRITE_PIECES = 2000  # rows of a sheet's XML encoded and compressed together
 ORIGINAL_SHOWN = 200  # characters of a corrected cell's old value its comment repeats
 COMMENT_WIDTH_PT, COMMENT_HEIGHT_PT = 240, 120
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
@@ -61,7 +63,7 @@ def _merged_owner(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int, int, in
     return owner
 
 
-def _sheet_fixes(sheet: Sheet, layout: dict, fixes: list[CellFix]) -> dict[tuple[int, int], CellFix]:
+def place_fixes(sheet: Sheet, layout: dict, fixes: list[CellFix]) -> dict[tuple[int, int], CellFix]:
     """The fixes of one sheet by (row index, column index) into sheet.rows. A fix inside a merged
     range is moved to the range's first cell, and keeps its value only when every row of the range
     has the same fix (one value stands for them all); otherwise only its comment is kept."""
@@ -213,13 +215,13 @@ def _sheet_part(sheet: Sheet, fixes: dict[tuple[int, int], CellFix], csv_file: b
     return _SheetPart((sheet.name or CSV_SHEET)[:31], xml, comments)
 
 
-def _comments_xml(comments: list[tuple[int, int, str]]) -> str:
+def comments_xml(comments: list[tuple[int, int, str]]) -> str:
     items = "".join(f'<comment ref="{column_letter(c)}{r + 1}" authorId="0"><text><r><rPr><sz val="9"/></rPr>'
                     f'<t xml:space="preserve">{text_xml(text)}</t></r></text></comment>' for r, c, text in comments)
     return f'{XML_HEAD}<comments {NS}><authors><author>mulu</author></authors><commentList>{items}</commentList></comments>'
 
 
-def _vml_xml(comments: list[tuple[int, int, str]], sheet_number: int) -> str:
+def vml_xml(comments: list[tuple[int, int, str]], sheet_number: int) -> str:
     """The comments' boxes, as Excel draws them (hidden until the cell is pointed at)."""
     shapes = "".join(
         f'<v:shape id="_x0000_s{sheet_number * 1024 + i + 1}" type="#_x0000_t202" style="position:absolute;'
@@ -279,8 +281,8 @@ def _package(parts: list[_SheetPart]) -> dict[str, str]:
                 f'{XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 f'<Relationship Id="rId1" Type="{rel}/vmlDrawing" Target="../drawings/vmlDrawing{i}.vml"/>'
                 f'<Relationship Id="rId2" Type="{rel}/comments" Target="../comments{i}.xml"/></Relationships>')
-            files[f"xl/comments{i}.xml"] = _comments_xml(part.comments)
-            files[f"xl/drawings/vmlDrawing{i}.vml"] = _vml_xml(part.comments, i)
+            files[f"xl/comments{i}.xml"] = comments_xml(part.comments)
+            files[f"xl/drawings/vmlDrawing{i}.vml"] = vml_xml(part.comments, i)
     return files
 
 
@@ -290,7 +292,7 @@ def write_corrected_copy(data: bytes, filename: str, layout: dict, fixes: list[C
     by_sheet: dict[str | None, list[CellFix]] = {}
     for fix in fixes:
         by_sheet.setdefault(fix.sheet, []).append(fix)
-    placed = {sheet.name: _sheet_fixes(sheet, layout, by_sheet.get(sheet.name, [])) for sheet in result.sheets}
+    placed = {sheet.name: place_fixes(sheet, layout, by_sheet.get(sheet.name, [])) for sheet in result.sheets}
     if not any(placed.values()):
         return False
     csv_file = result.sheets[0].name is None
@@ -300,6 +302,6 @@ def write_corrected_copy(data: bytes, filename: str, layout: dict, fixes: list[C
             package.writestr(name, text)
         for i, part in enumerate(parts, start=1):
             with package.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as stream:
-                for piece in part.xml:
-                    stream.write(piece.encode("utf-8"))
+                for start in range(0, len(part.xml), WRITE_PIECES):  # rows in batches: fewer, larger writes
+                    stream.write("".join(part.xml[start:start + WRITE_PIECES]).encode("utf-8"))
     return True

@@ -1,10 +1,13 @@
 """Corrected copies of every layout the readers take (the committed fixture files: xlsx, xlsm, xls,
 csv in UTF-8, GBK and UTF-16, two-row headers, title rows, merged cells): the copy keeps every
 cell but the corrected ones, which are highlighted and commented; opened by openpyxl and by
-LibreOffice."""
+LibreOffice. An xlsx is patched in place (its other parts byte for byte); the rest, and an xlsx
+that cannot be patched, are written whole."""
 
 import csv
+import io
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +17,7 @@ from tests.conftest import require_program
 from tests.transforms.test_fixtures import FILES, LANDED, context
 from transforms.ingest import ingest_file
 from transforms.readers import cell_text, read_file
+from warehouse.reports.corrected_patch import CannotPatch, patch_xlsx, write_copy_file
 from warehouse.reports.corrected_workbook import CORRECTED_FILL, CellFix, write_corrected_copy
 
 STANDARD = "目录标准名称"
@@ -29,7 +33,7 @@ def copy_of(name: str, tmp_path: Path) -> tuple[Path, list[CellFix], dict]:
     fixes += [CellFix(row["sheet"] or None, row["row_number"], "item_code", None, "【提醒】编码未填写")
               for row in rows]
     path = tmp_path / f"{Path(name).stem}_修正稿.xlsx"
-    assert write_corrected_copy(data, name, result.layout, fixes, path)
+    assert write_copy_file(data, name, result.layout, fixes, path)
     return path, fixes, result.layout
 
 
@@ -76,7 +80,8 @@ def test_the_copy_keeps_every_cell_but_the_corrected_ones(name, tmp_path):
         assert after.merged == before.merged or is_csv
 
 
-def test_a_merged_cell_takes_a_value_only_when_every_row_of_it_has_it(tmp_path):
+@pytest.mark.parametrize("write", [write_copy_file, write_corrected_copy], ids=["patched", "whole"])
+def test_a_merged_cell_takes_a_value_only_when_every_row_of_it_has_it(write, tmp_path):
     data = (FILES / "17_town_merged_down.xlsx").read_bytes()
     result = ingest_file(data, "崂山区/17.xlsx", "崂山区", context())
     sheet = read_file(data, "17.xlsx").sheets[0]
@@ -85,13 +90,54 @@ def test_a_merged_cell_takes_a_value_only_when_every_row_of_it_has_it(tmp_path):
     rows = [sheet.row_numbers[r] for r in range(merged[0], merged[2] + 1)]
     all_rows = [CellFix(sheet.name, r, "town", "沙子口街道（改）", "镇街") for r in rows]
     path = tmp_path / "all.xlsx"
-    write_corrected_copy(data, "17.xlsx", result.layout, all_rows, path)
+    write(data, "17.xlsx", result.layout, all_rows, path)
     top = openpyxl.load_workbook(path).active.cell(rows[0], sheet.first_column + merged[1] + 1)
     assert top.value == "沙子口街道（改）"
     one_row = [CellFix(sheet.name, rows[-1], "town", "别的值", "镇街"), CellFix(sheet.name, rows[0], "town", "沙子口街道", "x")]
-    write_corrected_copy(data, "17.xlsx", result.layout, one_row, path)
+    write(data, "17.xlsx", result.layout, one_row, path)
     top = openpyxl.load_workbook(path).active.cell(rows[0], sheet.first_column + merged[1] + 1)
     assert top.value == "沙子口街道" and "未自动改正" in top.comment.text, "rows of one merged cell disagree"
+
+
+PATCHED = sorted(name for name in LANDED if (FILES / name).read_bytes()[:2] == b"PK" and not name.endswith(".xlsm"))
+
+
+@pytest.mark.parametrize("name", PATCHED)
+def test_an_xlsx_copy_is_its_original_but_the_corrected_sheets_styles_and_comments(name, tmp_path):
+    path, _, _ = copy_of(name, tmp_path)
+    with zipfile.ZipFile(FILES / name) as original, zipfile.ZipFile(path) as copy:
+        kept = [n for n in original.namelist() if n.startswith("xl/") and "worksheets/sheet" not in n
+                and n != "xl/styles.xml"]
+        assert kept and all(original.read(n) == copy.read(n) for n in kept), "the workbook's other parts as they were"
+        assert any(n.startswith("xl/comments") for n in copy.namelist())
+        old_styles, new_styles = original.read("xl/styles.xml").decode(), copy.read("xl/styles.xml").decode()
+        assert old_styles.split("<fills")[0] == new_styles.split("<fills")[0], "fonts and number formats kept"
+
+
+def test_an_xlsx_with_comments_or_macros_is_written_whole(tmp_path):
+    data = (FILES / "09_title_row.xlsx").read_bytes()
+    result = ingest_file(data, "崂山区/09.xlsx", "崂山区", context())
+    sheet = next(iter(result.layout))
+    fixes = [CellFix(sheet, row["row_number"], "item_name", STANDARD, "名称") for row in result.rows.to_pylist()]
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    workbook[sheet]["A1"].comment = openpyxl.comments.Comment("区里的批注", "科员")
+    commented = io.BytesIO()
+    workbook.save(commented)
+    with pytest.raises(CannotPatch):
+        patch_xlsx(commented.getvalue(), result.layout, fixes, tmp_path / "patched.xlsx")
+    assert write_copy_file(commented.getvalue(), "09.xlsx", result.layout, fixes, tmp_path / "whole.xlsx")
+    copy = openpyxl.load_workbook(tmp_path / "whole.xlsx")[sheet]
+    assert STANDARD in [c.value for row in copy.iter_rows() for c in row]
+    macro = io.BytesIO()  # a macro workbook's copy is an .xlsx: it cannot keep the macro package's type
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(macro, "w") as target:
+        for member in source.infolist():
+            part = source.read(member)
+            if member.filename == "[Content_Types].xml":
+                part = part.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+            target.writestr(member, part)
+    with pytest.raises(CannotPatch):
+        patch_xlsx(macro.getvalue(), result.layout, fixes, tmp_path / "macro.xlsx")
 
 
 def test_no_copy_when_no_fix_falls_on_a_cell(tmp_path):
