@@ -40,6 +40,7 @@ class CatalogIndex:
     by_code: dict[str, list[int]] = field(init=False)
     by_key: dict[str, list[int]] = field(init=False)
     by_flat: dict[str, list[int]] = field(init=False)
+    by_verbatim: dict[str, list[int]] = field(init=False)  # each name as written (clean_text)
     families: dict[str, Family] = field(init=False)
     position: dict[str, int] = field(init=False)
     digit_lengths: tuple[int, ...] = field(init=False)
@@ -54,6 +55,7 @@ class CatalogIndex:
         self.position = {code: i for i, code in enumerate(self.codes)}
         self.by_key = _index((ident.key, i) for i, ident in enumerate(self.identities) if ident.core)
         self.by_flat = _index((ident.flat, i) for i, ident in enumerate(self.identities) if ident.core)
+        self.by_verbatim = _index((name, i) for i, name in enumerate(self.names) if isinstance(name, str))
         members = _index((ident.core, i) for i, ident in enumerate(self.identities) if ident.core)
         self.families = {core: _family(ids, self.identities) for core, ids in members.items()}
         self.digit_lengths = tuple(sorted({len(k) for keys in self.code_keys for k in keys if k.isdigit()}))

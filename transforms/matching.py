@@ -1,6 +1,8 @@
 """Match distinct (name, code) pairs to the user's catalog: code → exact name → alias → family → noise.
 
-Precision first: nothing is accepted on a guess that may change the meaning. A name is accepted
+Precision first: nothing is accepted on a guess that may change the meaning. A name written
+exactly as one catalog item's name (verbatim, character for character) is that item, even where
+another item's name differs only in bracket width or nesting. Otherwise a name is accepted
 when it is the catalog's name (brackets aside that the catalog does not use to tell siblings
 apart: transforms/catalog_index.py), a registered alias of an item in the catalog, or differs from
 one only by noise (transforms/name_noise.py). A code is accepted when its item's name agrees.
@@ -17,6 +19,7 @@ from transforms.catalog_index import CatalogIndex
 from transforms.codes import normalize_code
 from transforms.name_identity import NameIdentity, describe, identity_of
 from transforms.name_noise import noise_difference
+from transforms.text import clean_text
 
 # match_method values of an accepted match; 'review' (waiting for people) and 'none' are not.
 ACCEPTED_METHODS = ("code", "name", "alias", "fuzzy", "reviewed")
@@ -43,6 +46,23 @@ class NameResult:
     @property
     def accepted(self) -> bool:
         return len(self.items) == 1 and self.method != "ambiguous"
+
+
+def verbatim_unique(catalog_names) -> set[str]:
+    """The catalog's names (as core.catalog_items holds them: clean_text) that exactly one item
+    carries: a row that writes one of them, character for character, names that item."""
+    counts: dict[str, int] = {}
+    for name in catalog_names:
+        if isinstance(name, str) and name:
+            counts[name] = counts.get(name, 0) + 1
+    return {name for name, count in counts.items() if count == 1}
+
+
+def verbatim_of(raw_names, unique: set[str]) -> list[str]:
+    """Each raw name as written (clean_text: spaces around it and character widths aside, every
+    bracket kept) where it is one of the unique catalog names; '' otherwise."""
+    cleaned = [clean_text(name) if isinstance(name, str) else "" for name in raw_names]
+    return [name if name in unique else "" for name in cleaned]
 
 
 def review_key(identity: NameIdentity, code_key: str) -> str:
@@ -72,7 +92,8 @@ def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFr
                 settings: MatchSettings = MatchSettings(), decisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Match distinct queries to the catalog.
 
-    queries: the NAME_COLUMNS and code_key (the district's code, cleaned).
+    queries: the NAME_COLUMNS and code_key (the district's code, cleaned); name_verbatim where a name
+    is written exactly as one catalog item's (verbatim_of), else ''.
     catalog: see catalog_index(). aliases: alias_key (transforms.name_identity.alias_key), code, method;
     only aliases of codes in the catalog count. decisions: review_key, decision (code / new_item /
     not_item), catalog_code — people's answers, applied before anything else.
@@ -88,13 +109,16 @@ def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFr
         k: (d, c) for k, d, c in decisions[["review_key", "decision", "catalog_code"]].itertuples(index=False)}
     matcher = _Matcher(index, alias_index, settings)
     out = {c: [] for c in OUTPUT_COLUMNS}
-    for name_row, code_key in zip(_name_rows(queries), queries["code_key"].fillna("").tolist()):
+    verbatim = (queries["name_verbatim"].fillna("").tolist() if "name_verbatim" in queries
+                else [""] * len(queries))
+    for name_row, code_key, written in zip(_name_rows(queries), queries["code_key"].fillna("").tolist(), verbatim):
         identity = identity_of(*name_row)
         key = review_key(identity, code_key)
         coded, repair = index.items_for_code(code_key)
         if not coded and (coded := index.implemented_items(code_key)):
             repair = "implementation_of_basic"
-        result = matcher.reviewed(identity, decided[key]) if key in decided else matcher.match(identity, coded, repair, code_key)
+        result = matcher.reviewed(identity, decided[key]) if key in decided else \
+            matcher.match(identity, coded, repair, code_key, written)
         result.update(review_key=key, coded_item=index.codes[coded[0]] if len(coded) == 1 else None,
                       code_repair=(repair if repair != "implementation_of_basic" else None)
                       or ("not_in_catalog" if code_key and not coded else None))
@@ -199,9 +223,12 @@ class _Matcher:
         return None
 
     # -- name and code together -----------------------------------------------------------------
-    def match(self, identity: NameIdentity, by_code: list[int], repair: str, code_key: str = "") -> dict:
+    def match(self, identity: NameIdentity, by_code: list[int], repair: str, code_key: str = "",
+              verbatim: str = "") -> dict:
         index = self.index
-        by_name = self.by_name(identity)
+        exact = index.by_verbatim.get(verbatim, []) if verbatim else []
+        by_name = (NameResult((exact[0],), "name", 100.0, "名称与目录事项名称逐字一致") if len(exact) == 1
+                   else self.by_name(identity))
         repaired = REPAIR_WORDS.get(repair, "")
         if by_code:
             if not identity.core:

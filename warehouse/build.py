@@ -12,7 +12,7 @@ import pandas as pd
 
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from transforms.codes import code_key, learned_shapes, normalize_code
-from transforms.matching import MatchSettings, match_pairs
+from transforms.matching import MatchSettings, match_pairs, verbatim_of, verbatim_unique
 from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
     names_table, term_table, texts_table,
@@ -70,7 +70,7 @@ def _lookups(con, reference: Reference, catalog: pd.DataFrame) -> dict[str, pd.D
     codes = codes_table(distinct["item_code"], code_patterns(catalog, reference))
     codes["code_key"] = [code_key(t) for t in codes["code_text"]]
     return {
-        "n_name": names_table(distinct["item_name"]),
+        "n_name": _names(distinct["item_name"], catalog),
         "n_code": codes,
         "n_type": term_table(distinct["item_type"], vocab, "item_type"),
         "n_site_level": term_table(distinct["site_level"], vocab, "site_level"),
@@ -87,6 +87,14 @@ def _lookups(con, reference: Reference, catalog: pd.DataFrame) -> dict[str, pd.D
     }
 
 
+def _names(raw_names: list[str], catalog: pd.DataFrame) -> pd.DataFrame:
+    """The names' normalized parts, and name_verbatim: the name where it is written exactly as one
+    catalog item's (the matching's strongest evidence), else ''."""
+    names = names_table(raw_names)
+    names["name_verbatim"] = verbatim_of(names["raw"], verbatim_unique(catalog["name"]))
+    return names
+
+
 # Every landed row with its normalized elements (staging), joined from the lookup tables.
 STAGE_SQL = f"""
 SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS community,
@@ -95,7 +103,7 @@ SELECT r.district, trim(r.town) AS town, nullif(trim(r.community), '') AS commun
             ELSE '{TOWN_LEVEL}' END AS site_level,
        r.source_file, r.sheet, r.row_number, r.file_sha256,
        r.item_name AS raw_name, r.item_code AS raw_code,
-       n.name_text, n.name_key, n.name_qualifier, n.name_situations, n.name_guide, n.name_notes,
+       n.name_text, n.name_key, n.name_qualifier, n.name_situations, n.name_guide, n.name_notes, n.name_verbatim,
        c.code_kind, c.basic_code, c.code_issue, c.code_key,
        r.item_type AS raw_item_type, t.code AS item_type_code, t.label AS item_type,
        lb.text AS legal_basis,
@@ -136,7 +144,8 @@ LEFT JOIN n_conditions ac ON ac.raw = coalesce(r.acceptance_conditions, '')
 
 # The distinct (name, code) pairs to match: one per spelling, never one per row.
 QUERIES_SQL = """
-SELECT DISTINCT n.name_key, n.name_situations, n.name_qualifier, n.name_notes, n.name_guide, c.code_key
+SELECT DISTINCT n.name_key, n.name_situations, n.name_qualifier, n.name_notes, n.name_guide, n.name_verbatim,
+       c.code_key
 FROM (SELECT DISTINCT coalesce(item_name, '') AS item_name, coalesce(item_code, '') AS item_code
       FROM build_rows) r
 JOIN n_name n ON n.raw = r.item_name
@@ -146,7 +155,7 @@ JOIN n_code c ON c.raw = r.item_code
 CORE_SQL = f"""
 INSERT INTO core.site_items BY NAME
 SELECT ids.first_id + s.landed_row AS item_id,
-       s.* EXCLUDE (code_key, code_issue, landed_row),
+       s.* EXCLUDE (code_key, code_issue, landed_row, name_verbatim),
        mt.catalog_code, ci.item_name, mt.match_method, mt.match_score, mt.evidence AS match_evidence, mt.review_key,
        mt.runner_up_code, mt.runner_up_score, mt.candidates, mt.coded_item,
        CASE WHEN s.code_issue = 'excel_scientific' THEN s.code_issue  -- digits lost: the damage is the news
@@ -155,6 +164,7 @@ FROM ({STAGE_SQL}) s
 LEFT JOIN matches mt ON mt.name_key = s.name_key AND mt.name_situations IS NOT DISTINCT FROM s.name_situations
     AND mt.name_qualifier IS NOT DISTINCT FROM s.name_qualifier AND mt.name_notes IS NOT DISTINCT FROM s.name_notes
     AND mt.name_guide IS NOT DISTINCT FROM s.name_guide AND mt.code_key IS NOT DISTINCT FROM s.code_key
+    AND mt.name_verbatim IS NOT DISTINCT FROM s.name_verbatim
 LEFT JOIN core.catalog_items ci ON ci.catalog_code = mt.catalog_code
 JOIN new_item_ids ids ON ids.source_file = s.source_file
 """

@@ -10,7 +10,7 @@ import pytest
 
 from transforms.headers import detect_header, lookup_header
 from transforms.column_content import ContentKnowledge
-from transforms.matching import ACCEPTED_METHODS, match_pairs
+from transforms.matching import ACCEPTED_METHODS, match_pairs, verbatim_of, verbatim_unique
 from transforms.name_identity import identity_of_name
 from transforms.normalize import codes_table, names_table
 from transforms.readers import Sheet
@@ -27,10 +27,13 @@ ROWS = list(csv.DictReader(io.StringIO(SUBSET.read_text(encoding="utf-8"))))
 # Names that repeat once brackets and punctuation are set aside (专职律师执业许可(国资…(…)) and
 # 专职律师执业许可((国资…(…))) are the provincial and the city item).
 REPEATS = pd.Series([identity_of_name(r["事项名称"]).key for r in ROWS]).value_counts()
+VERBATIM = pd.Series([r["事项名称"].strip() for r in ROWS]).value_counts()  # names as written
 
 
 def repeated(row) -> bool:
     return REPEATS[identity_of_name(row["事项名称"]).key] > 1
+
+
 NAME_COLUMNS = ["name_key", "name_situations", "name_qualifier", "name_notes", "name_guide"]
 
 
@@ -46,6 +49,7 @@ def match(catalog_frame, pairs):
     names = names_table([n for n, _ in pairs])
     codes = codes_table([c for _, c in pairs])
     queries = pd.DataFrame({**{c: names[c] for c in NAME_COLUMNS},
+                            "name_verbatim": verbatim_of(names["raw"], verbatim_unique(catalog_frame["name"])),
                             "code_key": [code_key(t) for t in codes["code_text"]]})
     return match_pairs(queries, catalog_frame, pd.DataFrame(columns=["alias_key", "code", "method"]))
 
@@ -68,14 +72,23 @@ def test_every_item_is_matched_to_itself_by_its_code(catalog):
     assert (with_names["match_method"] == "code").all()
 
 
-def test_every_sub_item_is_matched_to_itself_by_its_exact_name_and_a_repeated_name_goes_to_people(catalog):
+def test_every_item_is_matched_to_itself_by_its_exact_name_and_a_repeated_name_goes_to_people(catalog):
+    """A name one item carries, written as it is, is that item, even where another item's name differs
+    only in bracket width or nesting (律师执业变更审核(执业类别变更) / (（执业类别变更）)); a name
+    several items carry is never decided by the name."""
     _, frame = catalog
     result = match(frame, [(r["事项名称"], "") for r in ROWS])
+    decided_verbatim = 0
     for row, (_, got) in zip(ROWS, result.iterrows()):
-        if not repeated(row):
+        if VERBATIM[row["事项名称"].strip()] == 1:
             assert (got["catalog_code"], got["match_method"]) == (row["实施编码"], "name"), row["事项名称"]
+            decided_verbatim += repeated(row)
         else:
             assert got["match_method"] == "review" and row["实施编码"] in got["candidates"], row["事项名称"]
+    assert decided_verbatim == 6, "the six whose normalized names collide are decided by the verbatim name"
+    # Widths are one character to people (（ is ( ); one character else, and the collision stands.
+    assert match(frame, [("律师执业变更审核（执业类别变更）", "")]).iloc[0]["match_method"] == "name"
+    assert match(frame, [("律师执业变更审核 (执业类别变更)", "")]).iloc[0]["match_method"] == "review"
 
 
 def test_a_shared_directory_code_is_settled_by_the_name(catalog):
