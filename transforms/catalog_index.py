@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from transforms.blocking import BigramBlocker
 from transforms.codes import normalize_code
 from transforms.name_identity import NOISE_KINDS, Group, NameIdentity
+from transforms.noise_words import NO_NOISE_WORDS, NoiseWords
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class CatalogIndex:
     names: list[str]
     identities: list[NameIdentity]
     code_keys: list[list[str]]  # every code key that names the item (its own first)
+    noise: NoiseWords = NO_NOISE_WORDS  # words of where, by whom, how (identities already reclassified by it)
     by_code: dict[str, list[int]] = field(init=False)
     by_key: dict[str, list[int]] = field(init=False)
     by_flat: dict[str, list[int]] = field(init=False)
@@ -46,6 +48,7 @@ class CatalogIndex:
     digit_lengths: tuple[int, ...] = field(init=False)
     cores: list[str] = field(init=False)
     blocker: BigramBlocker = field(init=False)
+    told_apart: frozenset[str] = field(init=False)  # noise words the catalog tells items apart by
 
     def __post_init__(self):
         own = _index((keys[0], i) for i, keys in enumerate(self.code_keys) if keys)
@@ -61,6 +64,7 @@ class CatalogIndex:
         self.digit_lengths = tuple(sorted({len(k) for keys in self.code_keys for k in keys if k.isdigit()}))
         self.cores = list(members)
         self.blocker = BigramBlocker(self.cores)
+        self.told_apart = self.noise.told_apart(self.cores)
 
     def items_for_code(self, key: str) -> tuple[list[int], str]:
         """Items a district's code key names, and a repair made to find them ('' or

@@ -19,6 +19,7 @@ from transforms.catalog_index import CatalogIndex
 from transforms.codes import normalize_code
 from transforms.name_identity import NameIdentity, describe, identity_of
 from transforms.name_noise import noise_difference
+from transforms.noise_words import NO_NOISE_WORDS, NoiseWords
 from transforms.text import clean_text
 
 # match_method values of an accepted match; 'review' (waiting for people) and 'none' are not.
@@ -76,11 +77,14 @@ DECISION_EVIDENCE = {
 }
 
 
-def catalog_index(catalog: pd.DataFrame) -> CatalogIndex:
-    """catalog: code, name, the NAME_COLUMNS, code_keys (list of code keys, its own first)."""
-    identities = [identity_of(*row) for row in _name_rows(catalog)]
+def catalog_index(catalog: pd.DataFrame, noise: NoiseWords = NO_NOISE_WORDS) -> CatalogIndex:
+    """catalog: code, name, the NAME_COLUMNS, code_keys (list of code keys, its own first), and
+    department (its departments are noise words too) when it has one."""
+    if "department" in catalog:
+        noise = noise.with_departments(catalog["department"].dropna().unique())
+    identities = [noise.reclassify(identity_of(*row)) for row in _name_rows(catalog)]
     return CatalogIndex(catalog["code"].tolist(), catalog["name"].tolist(), identities,
-                        [list(keys) for keys in catalog["code_keys"]])
+                        [list(keys) for keys in catalog["code_keys"]], noise)
 
 
 def _name_rows(frame: pd.DataFrame):
@@ -89,20 +93,22 @@ def _name_rows(frame: pd.DataFrame):
 
 
 def match_pairs(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFrame,
-                settings: MatchSettings = MatchSettings(), decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+                settings: MatchSettings = MatchSettings(), decisions: pd.DataFrame | None = None,
+                noise: NoiseWords = NO_NOISE_WORDS) -> pd.DataFrame:
     """Match distinct queries to the catalog.
 
     queries: the NAME_COLUMNS and code_key (the district's code, cleaned); name_verbatim where a name
     is written exactly as one catalog item's (verbatim_of), else ''.
     catalog: see catalog_index(). aliases: alias_key (transforms.name_identity.alias_key), code, method;
     only aliases of codes in the catalog count. decisions: review_key, decision (code / new_item /
-    not_item), catalog_code — people's answers, applied before anything else.
+    not_item), catalog_code — people's answers, applied before anything else. noise: the reference
+    data's words of where, by whom and how (transforms/noise_words.py).
     Returns queries with review_key, catalog_code, match_method, match_score, runner_up_code,
     runner_up_score, candidates (JSON list of [code, score]), evidence (Chinese, for people),
     coded_item (the one item the code names, if any) and code_repair (leading_zeros_restored, or
     not_in_catalog for a code that names no item).
     """
-    index = catalog_index(catalog)
+    index = catalog_index(catalog, noise)
     alias_index = {a: (index.position[c], m) for a, c, m in aliases[["alias_key", "code", "method"]].itertuples(index=False)
                    if c in index.position}
     decided = {} if decisions is None else {
@@ -160,9 +166,11 @@ class _Matcher:
         return float(round(fuzz.ratio(identity.flat, self.index.identities[i].flat)))
 
     # -- by name ----------------------------------------------------------------------------
-    def by_name(self, identity: NameIdentity) -> NameResult | None:
+    def by_name(self, identity: NameIdentity, alias_key: str | None = None) -> NameResult | None:
         """The catalog's name (brackets aside that do not tell siblings apart), then a registered
-        alias, then a difference of noise only; several items → ambiguous (people decide)."""
+        alias (alias_key: the name's key as aliases are stored), then the catalog's name once a
+        department tag or an action word is dropped, then a difference of noise only; several
+        items → ambiguous (people decide)."""
         index = self.index
         if not identity.core:
             return None
@@ -172,18 +180,22 @@ class _Matcher:
         # 实验动物生产许可变更 written without the bracket
         flat = index.by_flat.get(identity.core, []) if not identity.meaningful else []
         if len(flat) == 1 and not exact:
-            return NameResult(tuple(flat), "name", 100.0, "名称与目录事项名称一致（括号写法不同）")
+            evidence = (self._bracket_evidence(identity, flat[0]) if identity.groups - index.identities[flat[0]].groups
+                        else "名称与目录事项名称一致（括号写法不同）")
+            return NameResult(tuple(flat), "name", 100.0, evidence)
         family = index.families.get(identity.core)
         fits = [i for i in family.members if index.compatible(identity, i)] if family and not exact else []
         if len(fits) == 1:
             return NameResult(tuple(fits), "name", 100.0, self._bracket_evidence(identity, fits[0]))
-        alias = self.alias_index.get(identity.flat)
+        alias = self.alias_index.get(alias_key or identity.flat)
         if alias is not None:
             word = "人工确认的" if alias[1] == "reviewed" else "登记的"
             return NameResult((alias[0],), alias[1], 100.0, f"名称是{word}别名")
         several = exact or (flat if len(flat) > 1 else []) or fits
         if several:
             return NameResult(tuple(several), "ambiguous", 100.0, "目录中有多个同名事项，名称不能确定是哪一个")
+        if family is None and (dropped := self._by_dropped_words(identity)) is not None:
+            return dropped
         noisy = self._by_noise(identity)
         if family is not None and (noisy is None or not noisy.accepted):
             return NameResult(family.members, "ambiguous", 100.0,
@@ -199,6 +211,27 @@ class _Matcher:
         if missing:
             words.append(f"目录名称另有{describe(missing)}")
         return "，".join(words)
+
+    def _by_dropped_words(self, identity: NameIdentity) -> NameResult | None:
+        """The catalog's name once a department tag or an action word is dropped (or an action word
+        added): [人社]失业登记, 申请高龄津贴, 临时救助服务. Accepted when exactly one item is so
+        named; words the catalog tells items apart by are never dropped."""
+        index, found = self.index, {}
+        for core, change in index.noise.variants(identity.core, index.told_apart):
+            family = index.families.get(core)
+            if family is None:
+                continue
+            changed = NameIdentity(core, identity.groups)
+            exact = index.by_key.get(changed.key, [])
+            fits = exact or [i for i in family.members if index.compatible(changed, i)]
+            for i in fits:
+                found.setdefault(i, change)
+        if len(found) == 1:
+            (i, change), = found.items()
+            return NameResult((i,), "name", 100.0, f"名称{change}后与目录事项名称一致")
+        if found:
+            return NameResult(tuple(found), "ambiguous", 100.0, "名称去掉部门标注或办理用语后与多个目录事项一致，需人工确认")
+        return None
 
     def _by_noise(self, identity: NameIdentity) -> NameResult | None:
         """Catalog items whose core differs from this one only by noise, and whose groups fit."""
@@ -226,9 +259,11 @@ class _Matcher:
     def match(self, identity: NameIdentity, by_code: list[int], repair: str, code_key: str = "",
               verbatim: str = "") -> dict:
         index = self.index
+        alias_key = identity.flat  # aliases are stored by the name's own groups
+        identity = index.noise.reclassify(identity)
         exact = index.by_verbatim.get(verbatim, []) if verbatim else []
         by_name = (NameResult((exact[0],), "name", 100.0, "名称与目录事项名称逐字一致") if len(exact) == 1
-                   else self.by_name(identity))
+                   else self.by_name(identity, alias_key))
         repaired = REPAIR_WORDS.get(repair, "")
         if by_code:
             if not identity.core:
@@ -244,9 +279,9 @@ class _Matcher:
             if len(agreeing) == 1:
                 i = agreeing[0]
                 note = "，编码对应多个子项，按名称确定" if len(by_code) > 1 else ""
-                agreement = self._score(identity, i)
-                return self._accept(identity, i, "code", 100.0,
-                                    f"编码与目录一致，名称相似度{agreement:.0f}{note}{repaired}")
+                named = by_name is not None and by_name.accepted and by_name.items[0] == i
+                agreement = by_name.evidence if named else f"名称相似度{self._score(identity, i):.0f}"
+                return self._accept(identity, i, "code", 100.0, f"编码与目录一致，{agreement}{note}{repaired}")
             scored = [(i, self._score(identity, i)) for i in by_code]
             evidence = (f"编码指向'{index.names[by_code[0]]}'，但名称不一致" if len(by_code) == 1
                         else "编码对应目录中多个事项，名称不能确定是哪一个")

@@ -3,7 +3,9 @@
 transforms/names.py peels bracketed groups off a name: 层级 (县级), 情形 (变更), (指引) and trailing
 notes. Here every group gets a kind:
 
-- ``level`` (县级, 镇级 …), ``guide`` (指引) and ``online`` (网办, 全程网办 …) are *noise kinds*:
+- ``level`` (县级, 镇级 …), ``guide`` (指引) and ``online`` (网办, 全程网办 …) are *noise kinds*
+  (and ``place`` (街道办理) and ``department`` (民政局), which the matcher finds with the reference
+  data's words: transforms/noise_words.py):
   districts add and drop them freely. They still tell items apart where a catalog uses them to
   (…核发(县级) and …核发(镇级) as two items): transforms/catalog_index.py learns that per family.
 - ``situation`` (变更, 注销, 迁入 …), ``handling`` (即办件, 承诺件 …) and ``other`` groups are part of
@@ -16,7 +18,9 @@ from functools import cached_property
 
 from transforms.names import name_key_of_text, normalize_name
 
-NOISE_KINDS = frozenset({"level", "guide", "online"})
+# place and department groups come from the matcher (transforms/noise_words.py: the reference data's
+# words of where and by whom), never from a name alone: stored alias keys do not depend on them.
+NOISE_KINDS = frozenset({"level", "guide", "online", "place", "department"})
 Group = tuple[str, str]  # (kind, text)
 
 _ONLINE = re.compile(
@@ -92,7 +96,7 @@ def alias_key(name: str) -> str:
 
 
 GROUP_WORDS = {"level": "层级", "guide": "指引标记", "online": "网办标记", "situation": "办理情形",
-               "handling": "办件类型", "other": "括号内容"}
+               "handling": "办件类型", "other": "括号内容", "place": "办理地点", "department": "部门"}
 
 
 def describe(groups) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from transforms.codes import code_key, learned_shapes, normalize_code
 from transforms.matching import MatchSettings, match_pairs, verbatim_of, verbatim_unique
+from transforms.noise_words import NoiseWords
 from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
     names_table, term_table, texts_table,
@@ -44,7 +45,7 @@ def catalog_for_matching(con: duckdb.DuckDBPyConnection, reference: Reference) -
     own, its alternative codes, and the 基本编码 inside a 实施编码/业务办理项编码)."""
     catalog = con.sql("""
         SELECT catalog_code AS code, item_name AS name, name_key, name_situations, name_qualifier, name_notes,
-               name_guide, alt_codes
+               name_guide, alt_codes, department
         FROM core.catalog_items ORDER BY row_number, catalog_code""").df()
     patterns = reference.code_patterns
 
@@ -200,18 +201,18 @@ def _match_worker(started: bool) -> ProcessPoolExecutor | None:
 
 
 def _match(queries: pd.DataFrame, catalog: pd.DataFrame, aliases: pd.DataFrame, settings: MatchSettings,
-           decisions: pd.DataFrame, worker: ProcessPoolExecutor | None) -> pd.DataFrame:
+           decisions: pd.DataFrame, noise: NoiseWords, worker: ProcessPoolExecutor | None) -> pd.DataFrame:
     """match_pairs; a large night's second half in the worker (the matching is Python, one core). A
     pair's answer depends only on the pair, so the halves give the whole's answers."""
     if worker is None or len(queries) < MATCH_WORKER_MIN_PAIRS:
-        return match_pairs(queries, catalog, aliases, settings, decisions)
+        return match_pairs(queries, catalog, aliases, settings, decisions, noise)
     half = len(queries) // 2
     try:
-        second = worker.submit(match_pairs, queries.iloc[half:], catalog, aliases, settings, decisions)
-        first = match_pairs(queries.iloc[:half], catalog, aliases, settings, decisions)
+        second = worker.submit(match_pairs, queries.iloc[half:], catalog, aliases, settings, decisions, noise)
+        first = match_pairs(queries.iloc[:half], catalog, aliases, settings, decisions, noise)
         return pd.concat([first, second.result()])
     except BrokenProcessPool:  # the worker died (killed for memory, say): every pair is matched here
-        return match_pairs(queries, catalog, aliases, settings, decisions)
+        return match_pairs(queries, catalog, aliases, settings, decisions, noise)
 
 
 def build_site_items(con: duckdb.DuckDBPyConnection, reference: Reference,
@@ -249,7 +250,7 @@ def _build(con: duckdb.DuckDBPyConnection, reference: Reference, settings: Match
         "SELECT alias_key, catalog_code AS code, method FROM core.aliases WHERE catalog_code IS NOT NULL"
     ).df()
     decisions = con.sql("SELECT review_key, decision, catalog_code FROM core.review_decisions").df()
-    con.register("matches", _match(queries, catalog, aliases, settings, decisions, worker))
+    con.register("matches", _match(queries, catalog, aliases, settings, decisions, reference.noise_words, worker))
     seconds["match"] = time.perf_counter() - started
     started = time.perf_counter()
     hold_published_rows(con, districts)  # the published list keeps them until the next publish

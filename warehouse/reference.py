@@ -9,13 +9,15 @@ from pathlib import Path
 from transforms.codes import DEFAULT_PATTERNS, CodePatterns
 from transforms.communities import CommunityList, community_lists, list_problems, site_problems
 from transforms.headers import build_synonym_index
+from transforms.noise_words import KINDS as NOISE_KINDS
+from transforms.noise_words import NO_NOISE_WORDS, NoiseWords
 from transforms.vocab import Vocabulary
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
 CATALOG_SEED = SEEDS_DIR / "catalog.csv"
 # The files of a reference folder (`mulu init DIR`); each one found there replaces the bundled one.
 REFERENCE_FILES = ("districts.csv", "towns.csv", "communities.csv", "sites.csv", "aliases.csv", "header_synonyms.csv",
-                   "vocabularies.csv", "code_patterns.csv")
+                   "vocabularies.csv", "code_patterns.csv", "noise_words.csv")
 SITE_FIELDS = {"站点名称": "site_name", "类型": "kind", "区市名称": "district", "镇街名称": "town", "村社区名称": "community",
                "合作单位": "partner", "地址": "address", "联系电话": "phone", "办公时间": "hours", "窗口": "windows"}
 CATALOG_NAMES = ("catalog.csv", "catalog.xlsx", "catalog.xls", "目录.csv", "目录.xlsx", "目录.xls")
@@ -44,6 +46,8 @@ class Reference:
     files: dict[str, Path] = field(default_factory=dict)  # file name -> the file used (bundled or the folder's)
     # The reference data's own problems (communities.csv): staff's findings, never a refusal.
     findings: list[dict] = field(default_factory=list)
+    # Words of a name that say only where, by whom or how (noise_words.csv): transforms/noise_words.py.
+    noise_words: NoiseWords = NO_NOISE_WORDS
 
 
 def reference_file(name: str, folder: Path | None) -> Path:
@@ -116,6 +120,9 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
     community_rows = rows("communities.csv", ["区市名称", "镇街名称", "村社区名称"])
     site_rows = rows("sites.csv", ["站点名称", "类型", "区市名称", "镇街名称"])
     alias_rows = rows("aliases.csv", ["别名", "事项编码"])
+    noise_rows = rows("noise_words.csv", ["类型", "写法"])
+    problems += [f"noise_words.csv 第{n}个数据行：类型只能是{'、'.join(NOISE_KINDS)}（写的是'{row['类型']}'）"
+                 for n, row in enumerate(noise_rows, start=1) if row["类型"] not in NOISE_KINDS]
     code_patterns = _code_patterns(seeds_dir, problems)
     vocabulary = _vocabulary(vocab_rows, problems)
     if problems:
@@ -147,6 +154,7 @@ def load_reference(seeds_dir: Path | None = None) -> Reference:
         files={name: reference_file(name, seeds_dir) for name in REFERENCE_FILES},
         sites=[{field: row.get(header, "") for header, field in SITE_FIELDS.items()} for row in site_rows],
         findings=list_problems(community_rows, towns) + site_problems(site_rows, towns),
+        noise_words=NoiseWords.from_rows(noise_rows),
     )
 
 
