@@ -51,6 +51,10 @@ def _schema_version(con: duckdb.DuckDBPyConnection, path) -> int | None:
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
     con.execute("CREATE TABLE IF NOT EXISTS audit.schema_version (version INTEGER NOT NULL)")
     found = [row[0] for row in con.execute("SELECT version FROM audit.schema_version").fetchall()]
+    if not found and _has_tables(con):
+        # Made before the version guard (f6a3dec): schema 1 took such a warehouse as its own.
+        con.execute("INSERT INTO audit.schema_version VALUES (1)")
+        return 1
     if not found:
         con.execute("INSERT INTO audit.schema_version VALUES (?)", [SCHEMA_VERSION])
         return None
@@ -60,6 +64,13 @@ def _schema_version(con: duckdb.DuckDBPyConnection, path) -> int | None:
             f"仓库文件 {path} 由更新版本的 mulu 创建（结构版本 {found[0]}，当前 {SCHEMA_VERSION}）。"
             "请升级 mulu，或指定另一个 --warehouse 文件。")
     return found[0]
+
+
+def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the file holds mulu's tables besides the version's: a new warehouse is stamped before any."""
+    return bool(con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+                               AND schema_name IN ('landing', 'core', 'audit', 'published')
+                               AND NOT (schema_name = 'audit' AND table_name = 'schema_version')""").fetchall()[0][0])
 
 
 @contextmanager

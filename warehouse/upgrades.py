@@ -9,18 +9,41 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.fields import LANDING_COLUMNS
 from warehouse import landing
 from warehouse.published_rows import upgrade_published_table
 
 
 def upgrade(con: duckdb.DuckDBPyConnection, found: int, current: int, rows_folder: Path | None) -> None:
     if found < 2:  # landing.rows was a table; its rows move to parquet files in the rows folder
+        _add_landing_columns(con)
         landing.move_rows_table_to_files(con, rows_folder)
     if found < 3:  # names are identified with their bracket groups: stored keys are computed again
         rekey(con)
     if found < 4:  # published.site_items was a table of copied rows; it is a view of core and held
+        _list_unknown_builds(con)
         upgrade_published_table(con)
     con.execute("UPDATE audit.schema_version SET version = ?", [current])
+
+
+def _add_landing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """The table landing.rows of schema 1 lacks the landed columns added since (site, site_evidence,
+    site_point): they are added empty, as the rows view reads a rows file without them."""
+    present = {c for (c,) in con.sql("SELECT column_name FROM (DESCRIBE landing.rows)").fetchall()}
+    for column in LANDING_COLUMNS:
+        if column not in present:
+            con.execute(f"ALTER TABLE landing.rows ADD COLUMN {column} VARCHAR")
+
+
+def _list_unknown_builds(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse from before core.district_inputs (1218eec, early in schema 3) lists no district:
+    each district of its site items is listed with no known build, so core's rows are not taken for
+    the published ones and the published copy is held until the next publish (a blocked night
+    keeps it), as for the districts a schema 3 warehouse lists."""
+    con.execute("""INSERT INTO core.district_inputs (district, signature, built_run)
+                   SELECT DISTINCT district, '', NULL
+                   FROM (SELECT district FROM core.site_items UNION ALL SELECT district FROM published.site_items)
+                   WHERE district IS NOT NULL AND district NOT IN (SELECT district FROM core.district_inputs)""")
 
 
 def rekey(con: duckdb.DuckDBPyConnection) -> None:
