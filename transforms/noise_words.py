@@ -105,11 +105,15 @@ class NoiseWords:
             frontier = following
         return list(found.items())
 
+    @cached_property
+    def _department_at_start(self) -> re.Pattern:
+        words = sorted(self.departments, key=len, reverse=True)  # the longest: 民政局 before 民政
+        return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
     def _one_change(self, text: str, told_apart: frozenset[str]):
-        for word in sorted(self.departments, key=len, reverse=True):
-            if text.startswith(word) and word not in told_apart:
-                yield text[len(word):], f"去掉部门标注'{word}'"
-                break
+        tag = self._department_at_start.match(text)
+        if tag and tag.group() not in told_apart:
+            yield text[tag.end():], f"去掉部门标注'{tag.group()}'"
         for word in self.prefixes:
             if word not in told_apart:
                 yield (text[len(word):], f"去掉'{word}'") if text.startswith(word) else (word + text, f"加上'{word}'")
@@ -121,9 +125,13 @@ class NoiseWords:
         """The words the catalog tells items apart by: an item's core is another's with the word
         added before (部门, 前缀) or after (后缀) it."""
         known = set(cores)
-        before = [w for w in (*self.departments, *self.prefixes)]
-        found = {w for w in before for core in known if core.startswith(w) and core[len(w):] in known}
-        found |= {w for w in self.suffixes for core in known if core.endswith(w) and core[:-len(w)] in known}
+        found = set()
+        for core in known:
+            for end in range(2, len(core) - 1):  # every split of a core into a word and another core
+                if core[end:] in known and (core[:end] in self.departments or core[:end] in self.prefixes):
+                    found.add(core[:end])
+                if core[:end] in known and core[end:] in self.suffixes:
+                    found.add(core[end:])
         return frozenset(found)
 
 
