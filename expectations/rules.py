@@ -25,7 +25,7 @@ REQUIRED_ELEMENTS = {name: LABELS[name] for name in REQUIRED_FIELDS}  # seed §�
 
 # Row rules run over warehouse/checks.py's validation frame, one row per site item.
 # Rules whose hint names the catalog's code of the row's item when it is known (steps.validate_rows).
-CODE_HINT_RULES = ("required.item_code", "code.not_in_catalog", "code.repaired")
+CODE_HINT_RULES = ("required.item_code", "code.not_in_catalog", "code.repaired", "code.other_item")
 
 ROW_RULES: list[Rule] = [
     Rule(f"required.{name}", "ExpectColumnValuesToNotBeNull", {"column": f"present_{name}"}, name,
@@ -39,6 +39,9 @@ ROW_RULES: list[Rule] = [
     Rule("code.repaired", "ExpectColumnValuesToBeInSet", {"column": "code_intact", "value_set": [True]},
          "item_code", "事项编码被Excel改变（丢失前导零或变成科学计数法）",
          "请把编码列设为文本格式后按目录填写", severity="warning"),
+    Rule("code.other_item", "ExpectColumnValuesToBeInSet", {"column": "code_names_item", "value_set": [True]},
+         "item_code", "事项编码对应的是目录中的另一事项（事项名称与目录一字不差，已按名称确定）",
+         "请按目录填写本事项的编码"),
     Rule("site.unknown", "ExpectColumnValuesToBeInSet", {"column": "site_known", "value_set": [True]},
          "town", "无法确定该行属于哪个镇(街道)或村(社区)：表中、工作表名、文件名和文件夹名都没有",
          "请增加'镇(街道)''村(社区)'列，或在文件名、工作表名中写明"),

@@ -270,6 +270,10 @@ class _Matcher:
                 if len(by_code) == 1:
                     return self._accept(identity, by_code[0], "code", 100.0, "编码与目录一致，未填名称" + repaired)
                 return self._review(identity, [(i, 0.0) for i in by_code], "编码对应目录中多个事项，且未填名称")
+            if len(exact) == 1 and exact[0] not in by_code:  # the strongest evidence: the code is the mistake
+                i, named = exact[0], " 、".join(dict.fromkeys(index.names[j] for j in by_code))
+                return self._accept(identity, i, "name", 100.0,
+                                    f"名称与目录事项名称逐字一致（报送的编码对应另一事项'{named}'）")
             if by_name is not None and by_name.accepted and by_name.method != "fuzzy" \
                     and by_name.items[0] not in by_code:
                 i, j = by_code[0], by_name.items[0]
@@ -313,6 +317,8 @@ class _Matcher:
             return True  # the item's name but for noise, in the brackets too
         if identity.meaningful - mine.meaningful or not own_code:
             return False  # the name says 变更 / 承诺件 … where the item does not; or a shared code
+        if by_name is not None and by_name.accepted and i not in by_name.items:
+            return False  # the name is another item's (with a typo, say): a close score is no agreement
         if by_name is not None and by_name.method == "ambiguous":
             return i in by_name.items
         core_score = fuzz.ratio(identity.core, mine.core)

@@ -5,7 +5,8 @@ Districts write 残疾人证办理（街道办理）, [人社]失业登记, 医�
 two items apart by them (it lists both 失业登记 and 失业登记申请, say): then they are meaning there.
 
 - 地点 (places: 街道, 社区, 便民服务中心, 窗口 …) and 部门 (departments: 人社, 民政局 …), alone or
-  with a handling verb (办理, 代办, 受理 …), in a bracket: a group of kind 'place' or 'department',
+  with handling verbs (办理, 代办, 受理 …), or the verbs alone ((代办), (帮办代办)), in a bracket: a
+  group of kind 'place' or 'department',
   noise kinds the catalog's families may still split on (transforms/catalog_index.py).
 - 部门 before the name ([人社]…, 医保：…, 卫健-…): a tag, dropped.
 - 前缀 / 后缀 (申请…, 办理…, …申请, …服务): dropped or added where only that makes the catalog's name.
@@ -73,8 +74,9 @@ class NoiseWords:
             return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
         verbs = alternatives(HANDLING_VERBS)
-        return re.compile(f"(?:在|由|到)?(?:(?P<department>(?:{alternatives(self.departments)})+)"
-                          f"|(?P<place>(?:(?:{alternatives(self.places)})级?)+))(?:{verbs})?")
+        unit = (f"(?:在|由|到)?(?:(?P<department>(?:{alternatives(self.departments)})+)(?:{verbs})*"
+                f"|(?:(?:{alternatives(self.places)})级?)+(?:{verbs})*|(?:{verbs})+)")
+        return re.compile(f"{unit}(?:[、,，]?{unit.replace('?P<department>', '')})*")  # 镇街受理、区级代办
 
     def bracket_kind(self, text: str) -> str | None:
         """'place' or 'department' when a bracket's words say only where or by whom, else None."""

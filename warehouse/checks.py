@@ -110,6 +110,9 @@ def validation_frame_sql(districts: list[str] | None = None) -> str:
                 THEN coalesce(s.code_issue, '') NOT IN ('leading_zeros_restored', 'excel_scientific_restored',
                                                         'excel_scientific') END
                 AS code_intact,
+           -- the name decided the item (written as the catalog writes it) and the code names another
+           CASE WHEN s.coded_item IS NOT NULL AND s.match_method IN ({accepted}) THEN s.coded_item = s.catalog_code END
+                AS code_names_item,
            nullif(trim(s.town), '') IS NOT NULL AND (s.site_level <> '{COMMUNITY_LEVEL}' OR s.community IS NOT NULL)
                 AS site_known,
            CASE WHEN {conflict} THEN FALSE END AS code_name_agree,

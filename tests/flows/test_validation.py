@@ -31,3 +31,17 @@ def test_validating_check_profiles_finds_the_rows_validating_every_row_finds(two
         sorted(zip(row_failures["row_id"], row_failures["rule"]))
     assert profiles["row_count"].sum() == len(every_row) == len(items)
     assert len(profiles) < len(every_row) / 5
+
+
+def test_a_code_of_another_item_on_a_row_its_name_decided_is_a_finding():
+    from expectations.rules import CODE_HINT_RULES, ROW_RULES
+    from warehouse import checks, db
+
+    con = db.connect()
+    con.execute("INSERT INTO core.site_items (item_id, district, town, site_level, catalog_code, coded_item, "
+                "match_method, code_kind) VALUES (1, '市南区', '八大峡街道', '镇(街道)', '370500277000', '370500004000', "
+                "'name', 'basic'), (2, '市南区', '八大峡街道', '镇(街道)', '370500004000', '370500004000', 'code', 'basic')")
+    rows = con.sql(f"SELECT item_id, code_names_item FROM ({checks.validation_frame_sql()}) ORDER BY 1").fetchall()
+    assert rows == [(1, False), (2, True)]
+    rule = next(r for r in ROW_RULES if r.rule == "code.other_item")
+    assert rule.kwargs["column"] == "code_names_item" and rule.rule in CODE_HINT_RULES

@@ -236,3 +236,19 @@ def test_a_district_s_own_implementation_code_of_a_catalog_s_basic_code_is_the_i
     assert "实施编码" in row["evidence"] and row["code_repair"] is None
     sibling = match_one("食品经营许可(变更)", "11370212MB1234567X2370500001001")
     assert sibling["match_method"] == "review", "the code's item and the name's item differ"
+
+
+def test_a_name_written_as_one_catalog_item_s_beats_a_code_of_another_item():
+    """The verbatim name is the strongest evidence; the code is flagged (code.other_item), not trusted."""
+    from transforms.matching import verbatim_of, verbatim_unique
+
+    pairs = [("高龄老人生活补贴", "370500004000"), ("高龄老人生活补贴 ", "370500004000"), ("高龄老人的生活补贴", "370500004000")]
+    names, codes = names_table([n for n, _ in pairs]), codes_table([c for _, c in pairs])
+    queries = pd.DataFrame({**{c: names[c] for c in NAME_COLUMNS},
+                            "name_verbatim": verbatim_of(names["raw"], verbatim_unique(CATALOG["name"])),
+                            "code_key": [code_key(t) for t in codes["code_text"]]})
+    verbatim, spaced, other = match_pairs(queries, CATALOG, ALIASES).itertuples()
+    assert (verbatim.catalog_code, verbatim.match_method, verbatim.coded_item) == ("370500277000", "name", "370500004000")
+    assert "逐字一致" in verbatim.evidence and "残疾人证办理" in verbatim.evidence
+    assert spaced.catalog_code == "370500277000", "spaces around a name are not part of it"
+    assert other.match_method == "review", "not written as the catalog writes it: the conflict goes to people"
