@@ -40,10 +40,12 @@ def _list_unknown_builds(con: duckdb.DuckDBPyConnection) -> None:
     each district of its site items is listed with no known build, so core's rows are not taken for
     the published ones and the published copy is held until the next publish (a blocked night
     keeps it), as for the districts a schema 3 warehouse lists."""
-    con.execute("""INSERT INTO core.district_inputs (district, signature, built_run)
-                   SELECT DISTINCT district, '', NULL
-                   FROM (SELECT district FROM core.site_items UNION ALL SELECT district FROM published.site_items)
-                   WHERE district IS NOT NULL AND district NOT IN (SELECT district FROM core.district_inputs)""")
+    published = con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+                               AND schema_name = 'published' AND table_name = 'site_items'""").fetchall()[0][0]
+    held = " UNION ALL SELECT district FROM published.site_items" if published else ""  # none published yet
+    con.execute(f"""INSERT INTO core.district_inputs (district, signature, built_run)
+                    SELECT DISTINCT district, '', NULL FROM (SELECT district FROM core.site_items{held})
+                    WHERE district IS NOT NULL AND district NOT IN (SELECT district FROM core.district_inputs)""")
 
 
 def rekey(con: duckdb.DuckDBPyConnection) -> None:

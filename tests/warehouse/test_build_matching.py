@@ -10,6 +10,9 @@ from transforms.codes import code_key
 from transforms.matching import MatchSettings, match_pairs
 from transforms.normalize import codes_table, names_table
 from warehouse import build
+from warehouse.reference import load_reference
+
+NOISE = load_reference().noise_words  # the bundled words, as a night without a reference folder uses
 
 
 def queries() -> pd.DataFrame:
@@ -26,11 +29,11 @@ def queries() -> pd.DataFrame:
 
 def test_matching_in_a_second_process_gives_the_same_answers(monkeypatch):
     pairs = queries()
-    alone = match_pairs(pairs, CATALOG, ALIASES, MatchSettings())
+    alone = match_pairs(pairs, CATALOG, ALIASES, MatchSettings(), noise=NOISE)
     monkeypatch.setattr(build, "MATCH_WORKER_MIN_PAIRS", 10)
     worker = build._match_worker(started=True)
     try:
-        halves = build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, worker)
+        halves = build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, NOISE, worker)
     finally:
         worker.shutdown()
     assert len(halves) == len(pairs) > 2 * 10 and halves.index.tolist() == alone.index.tolist()
@@ -42,7 +45,7 @@ def test_a_small_night_matches_in_its_own_process():
     pairs = queries()
     worker = build._match_worker(started=False)
     try:
-        build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, worker)
+        build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, NOISE, worker)
         assert not worker._processes  # never started: a handful of pairs is not worth a process
     finally:
         worker.shutdown()
@@ -55,7 +58,7 @@ def test_a_worker_that_died_leaves_the_matching_to_the_run(monkeypatch):
     try:
         (pid,) = worker._processes
         os.kill(pid, signal.SIGKILL)
-        matched = build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, worker)
+        matched = build._match(pairs, CATALOG, ALIASES, MatchSettings(), None, NOISE, worker)
     finally:
         worker.shutdown()
-    pd.testing.assert_frame_equal(matched, match_pairs(pairs, CATALOG, ALIASES, MatchSettings()))
+    pd.testing.assert_frame_equal(matched, match_pairs(pairs, CATALOG, ALIASES, MatchSettings(), noise=NOISE))
