@@ -6,7 +6,7 @@ export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: install demo test test-fast bench screenshots clean
+.PHONY: install demo test test-fast bench bench-busy screenshots clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/python -m flows.bench
+
+# The small sample's night as the cron line runs it, beside 0, 1 and 2 CPU-bound processes.
+bench-busy: install
+	$(BIN)/python -m flows.bench_busy
 
 # The README's pictures of the public site, from the demo's site (needs Debian's chromium).
 screenshots: demo
