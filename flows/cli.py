@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flows import cli_bureau as bureau
 from flows import cli_staff as staff
+from transforms.learned_noise import RULE_ANSWERS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -27,8 +28,10 @@ COMMANDS = {
     "sample": ("Write a deterministic sample city (or province: --scale province, with DIR/reference/): "
                "DIR/inbox/<区市>/... and DIR/truth.csv.",
                "mulu sample --scale small --out data/sample"),
-    "review": ("Export the review queue as an xlsx for people, or import their decisions (mulu review import FILE).",
-               "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三"),
+    "review": ("Export the review queue as an xlsx for people, import their decisions (mulu review import FILE), "
+               "or list the rules their answers made (mulu review rules).",
+               "mulu review export data/out/待核对事项.xlsx\n  mulu review import data/out/待核对事项.xlsx --by 张三\n"
+               "  mulu review rules --remove 一件事 --by 张三"),
     "serve": ("Serve nightly_refresh (daily 02:00 Asia/Shanghai), the 06:00 check and the monthly report (the 25th, "
               "09:00) as deployments (needs a Prefect server).",
               "prefect server start  # in another terminal, then:\n  mulu serve --inbox data/inbox"),
@@ -87,11 +90,17 @@ def _parser() -> argparse.ArgumentParser:
                                     help="when another refresh of the warehouse runs, wait up to this long "
                                          "for it (default 0), then exit 4")
     review = parsers["review"]
-    review.add_argument("action", choices=["export", "import"], help="export the queue, or import decisions")
+    review.add_argument("action", choices=["export", "import", "rules"],
+                        help="export the queue, import decisions, or list (and --remove) the rules answers made")
     review.add_argument("file", nargs="?", default=str(DATA / "out" / "待核对事项.xlsx"),
                         help="the xlsx (default data/out/待核对事项.xlsx)")
     review.add_argument("--warehouse", default=str(DATA / "mulu.duckdb"), help="DuckDB file (default data/mulu.duckdb)")
     review.add_argument("--by", default=getpass.getuser(), help="who decided, when the 核对人 column is empty")
+    review.add_argument("--reference", default=None, metavar="DIR",
+                        help="the reference folder the nights use (its noise_words.csv), for the rules")
+    review.add_argument("--rule-answers", type=int, default=RULE_ANSWERS, metavar="N",
+                        help=f"answers alike that make a rule (default {RULE_ANSWERS})")
+    review.add_argument("--remove", default=None, metavar="WORD", help="with rules: retire the rule of this word")
     parsers["serve"].add_argument("--cron", default="0 2 * * *", help="schedule (default 0 2 * * *, Asia/Shanghai)")
     parsers["serve"].add_argument("--every", type=float, default=None, metavar="SECONDS",
                                   help="instead of --cron, run every SECONDS (tests, trials)")

@@ -12,7 +12,10 @@ def review(args) -> int:
         count = export_review(Path(args.warehouse), Path(args.file))
         print(f"待核对事项 {count} 条，已写入 {args.file}。请在'决定'列选择后用 mulu review import 导入。")
         return 0
-    counts, problems = import_review(Path(args.warehouse), Path(args.file), args.by)
+    if args.action == "rules":
+        return _rules(args)
+    counts, problems = import_review(Path(args.warehouse), Path(args.file), args.by,
+                                     Path(args.reference) if args.reference else None, args.rule_answers)
     if problems:
         print("核对表有问题，未导入任何决定。请一次性修改以下各项后重新导入：", file=sys.stderr)
         for problem in problems:
@@ -20,6 +23,27 @@ def review(args) -> int:
         return 2
     print(f"已导入：新决定 {counts['new']} 条，修改 {counts['changed']} 条，未变 {counts['unchanged']} 条。"
           "下次 mulu refresh 起生效。")
+    for word in counts["rules"]["made"]:
+        print(f"  新规则：{word.describe()}不区分事项（{args.rule_answers} 条以上核对结果一致），下次运行起自动匹配")
+    for word in counts["rules"]["retired"]:
+        print(f"  规则停用：{word.describe()}（有核对结果与之相反），下次运行起按它匹配的事项重新待核对")
+    return 0
+
+
+def _rules(args) -> int:
+    from flows.review import review_rules
+
+    rules, removed = review_rules(Path(args.warehouse), args.remove, args.by)
+    if args.remove and not removed:
+        print(f"没有生效中的'{args.remove}'规则。", file=sys.stderr)
+        return 2
+    for word in removed:
+        print(f"已停用规则：{word.describe()}，下次运行起生效")
+    if rules.empty:
+        print("还没有由核对结果生成的规则。")
+    for rule in rules.itertuples(index=False):
+        print(f"  [{rule.状态}] {rule.类型}'{rule.词}'：{rule.依据的核对数} 条核对（{rule.核对人}）" +
+              (f"，{rule.停用原因}" if rule.状态 == "已停用" else ""))
     return 0
 
 

@@ -18,9 +18,10 @@ from functools import cached_property
 
 from transforms.names import name_key_of_text, normalize_name
 
-# place and department groups come from the matcher (transforms/noise_words.py: the reference data's
-# words of where and by whom), never from a name alone: stored alias keys do not depend on them.
-NOISE_KINDS = frozenset({"level", "guide", "online", "place", "department"})
+# place, department and learned groups come from the matcher (transforms/noise_words.py: the reference
+# data's words of where and by whom, people's rules), never from a name alone: stored alias keys do
+# not depend on them.
+NOISE_KINDS = frozenset({"level", "guide", "online", "place", "department", "learned"})
 Group = tuple[str, str]  # (kind, text)
 
 _ONLINE = re.compile(
@@ -96,7 +97,8 @@ def alias_key(name: str) -> str:
 
 
 GROUP_WORDS = {"level": "层级", "guide": "指引标记", "online": "网办标记", "situation": "办理情形",
-               "handling": "办件类型", "other": "括号内容", "place": "办理地点", "department": "部门"}
+               "handling": "办件类型", "other": "括号内容", "place": "办理地点", "department": "部门",
+               "learned": "人工核对规则认定的括号"}  # noise_words.RULE_MARK in the evidence
 
 
 def describe(groups) -> str:

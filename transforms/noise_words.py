@@ -17,7 +17,7 @@ departments (its 主管部门 / 实施主体 column, with their short forms: 青
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from transforms.name_identity import NameIdentity
@@ -26,6 +26,7 @@ from transforms.names import name_key_of_text
 KINDS = {"部门": "department", "地点": "place", "前缀": "prefix", "后缀": "suffix"}
 HANDLING_VERBS = ("帮代办", "帮办", "代办", "办理", "受理", "收件", "初审", "承办", "负责", "代收", "代理", "审核",
                   "转报", "上报", "经办", "窗口", "办")
+RULE_MARK = "人工核对规则"  # in the evidence of a name a rule from people's answers decided
 MIN_CORE = 4  # a name left shorter than this by dropping words is no longer evidence of an item
 _PLACE_PREFIX = re.compile(r"^(?:.{1,8}?(?:省|市|区|县|自治州|州))+")  # 青岛市, 山东省青岛市
 _DEPARTMENT_SUFFIX = re.compile(r"(?:委员会|办公室|局|厅|委)$")
@@ -42,6 +43,8 @@ class NoiseWords:
     places: frozenset[str]
     prefixes: tuple[str, ...]
     suffixes: tuple[str, ...]
+    # Rules people's answers made (transforms/learned_noise.py): (kind, word), kind bracket/prefix/suffix.
+    learned: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping]) -> "NoiseWords":
@@ -66,7 +69,11 @@ class NoiseWords:
             found.update(word for word in (key, local) if len(word) >= 2)
             if len(short) >= 2:
                 found |= _with_endings([short])
-        return NoiseWords(frozenset(found), self.places, self.prefixes, self.suffixes)
+        return replace(self, departments=frozenset(found))
+
+    def with_rules(self, rules: Iterable) -> "NoiseWords":
+        """These words plus the rules people's answers made (objects with kind and word)."""
+        return replace(self, learned=self.learned | {(rule.kind, rule.word) for rule in rules})
 
     @cached_property
     def _bracket(self) -> re.Pattern:
@@ -86,10 +93,15 @@ class NoiseWords:
         return "department" if found.group("department") else "place"
 
     def reclassify(self, identity: NameIdentity) -> NameIdentity:
-        """The identity with its brackets of where and by whom as groups of those noise kinds."""
-        groups = {(self.bracket_kind(text) or kind, text) if kind == "other" else (kind, text)
-                  for kind, text in identity.groups}
+        """The identity with its brackets of where and by whom as groups of those noise kinds, and
+        the brackets people's rules made noise as 'learned'."""
+        groups = {(self._other_kind(text), text) if kind == "other" else (kind, text) for kind, text in identity.groups}
         return identity if groups == identity.groups else NameIdentity(identity.core, frozenset(groups))
+
+    def _other_kind(self, text: str) -> str:
+        if ("bracket", text) in self.learned:
+            return "learned"
+        return self.bracket_kind(text) or "other"
 
     def variants(self, core: str, told_apart: frozenset[str]) -> list[tuple[str, str]]:
         """The core with a department tag or an action word dropped (or an action word added), at
@@ -122,6 +134,13 @@ class NoiseWords:
         for word in self.suffixes:
             if word not in told_apart:
                 yield (text[:-len(word)], f"去掉'{word}'") if text.endswith(word) else (text + word, f"加上'{word}'")
+        for kind, word in sorted(self.learned):  # people's rules only drop their word
+            if word in told_apart:
+                continue
+            if kind == "prefix" and text.startswith(word):
+                yield text[len(word):], f"去掉'{word}'（{RULE_MARK}）"
+            elif kind == "suffix" and text.endswith(word):
+                yield text[:-len(word)], f"去掉'{word}'（{RULE_MARK}）"
 
     def told_apart(self, cores: Iterable[str]) -> frozenset[str]:
         """The words the catalog tells items apart by: an item's core is another's with the word

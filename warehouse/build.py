@@ -14,6 +14,7 @@ from transforms.fields import COMMUNITY_LEVEL, TOWN_LEVEL
 from transforms.codes import code_key, learned_shapes, normalize_code
 from transforms.matching import MatchSettings, match_pairs, verbatim_of, verbatim_unique
 from transforms.noise_words import NoiseWords
+from warehouse.noise_rules import active_rules
 from transforms.normalize import (
     codes_table, durations_table, fees_table, flags_table, levels_table, materials_table,
     names_table, term_table, texts_table,
@@ -250,7 +251,8 @@ def _build(con: duckdb.DuckDBPyConnection, reference: Reference, settings: Match
         "SELECT alias_key, catalog_code AS code, method FROM core.aliases WHERE catalog_code IS NOT NULL"
     ).df()
     decisions = con.sql("SELECT review_key, decision, catalog_code FROM core.review_decisions").df()
-    con.register("matches", _match(queries, catalog, aliases, settings, decisions, reference.noise_words, worker))
+    noise = reference.noise_words.with_rules(active_rules(con))  # and the rules people's answers made
+    con.register("matches", _match(queries, catalog, aliases, settings, decisions, noise, worker))
     seconds["match"] = time.perf_counter() - started
     started = time.perf_counter()
     hold_published_rows(con, districts)  # the published list keeps them until the next publish

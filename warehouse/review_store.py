@@ -13,13 +13,34 @@ import pandas as pd
 import xlsxwriter
 
 from transforms.name_identity import alias_key
+from transforms.noise_words import RULE_MARK
 from transforms.review import CHOICES, DECISION_COLUMN, KEY_COLUMN, Decision, review_sheet
 from warehouse.db import transaction
 from warehouse.workbook import WORKBOOK_OPTIONS
 
 
+# Names a rule from people's answers decided (warehouse/noise_rules.py) and nobody answered: listed
+# after the queue for checking; a blank 决定 accepts them, another answer retires the rule.
+RULE_DECIDED_SQL = f"""
+SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY source_file, row_number) AS raw_name,
+       any_value(basic_code) AS basic_code, any_value(match_method) AS match_method, max(match_score) AS best_score,
+       any_value(candidates) AS candidates,
+       any_value(match_evidence) || '（按人工核对规则自动确定；无误请留空，不对请选择其他决定）' AS match_evidence,
+       count(*) AS row_count, count(DISTINCT district) AS district_count,
+       string_agg(DISTINCT district, '、' ORDER BY district) AS districts,
+       string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files,
+       array_to_string(list(source_file || ' 第' || row_number || '行' ORDER BY source_file, row_number)[1:10], '；')
+           AS locations
+FROM core.site_items
+WHERE match_evidence LIKE '%{RULE_MARK}%' AND review_key NOT IN (SELECT review_key FROM core.review_decisions)
+GROUP BY review_key"""
+
+
 def review_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    queue = con.sql("SELECT * FROM review_queue ORDER BY row_count DESC, review_key").df()
+    """The review sheet: the queue (review_queue), then the names people's rules decided, to check."""
+    queue = pd.concat([con.sql("SELECT * FROM review_queue ORDER BY row_count DESC, review_key").df(),
+                       con.sql(f"SELECT * FROM ({RULE_DECIDED_SQL}) ORDER BY row_count DESC, review_key").df()],
+                      ignore_index=True)
     catalog = con.sql("SELECT * FROM core.catalog_items").df()
     return review_sheet(queue, catalog)
 
@@ -35,7 +56,7 @@ def write_review_workbook(frame: pd.DataFrame, path: Path) -> Path:
     choose = workbook.add_format({"bg_color": "#FFF2CC", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     sheet.write_row(0, 0, list(frame.columns), header)
-    cells = frame.to_numpy(dtype=object)
+    cells = frame.to_numpy(dtype=object, copy=True)  # a view can be read-only (pandas copy-on-write)
     cells[pd.isna(cells)] = None
     for row, values in enumerate(cells.tolist(), start=1):
         sheet.write_row(row, 0, values)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from transforms.fields import label
 from warehouse import swap
+from warehouse.noise_rules import rules_frame
 from warehouse.reports.corrected import CopySources, copy_folder_name, finished_copies, start_copies
 from warehouse.reports.grouped import ProblemLine, district_sheet_rows_sql, problem_lines
 from warehouse.reports.html import district_report_html
@@ -202,7 +203,7 @@ def write_district_reports(con: duckdb.DuckDBPyConnection, run_id: str, summary:
     coverage = coverage_by_district(con) if coverage is None else coverage
     tmp = swap.new_build(Path(out_dir) / ".reports-builds", name)
     write_staff_report(tmp / STAFF_REPORT, con.sql("SELECT * FROM core.catalog_findings").df(),
-                       district_findings(con, run_id, None), write_sheet)
+                       district_findings(con, run_id, None), write_sheet, rules_frame(con))
     to_write = []
     for district, row in summary.dropna(subset=["district"]).set_index("district").iterrows():
         if not (district in keep and _link_previous(reports_dir, tmp, district)):

@@ -47,10 +47,11 @@ def _counts(catalog_findings: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def write_staff_report(path: Path, catalog_findings: pd.DataFrame, inbox_findings: pd.DataFrame,
-                       write_sheet) -> None:
+                       write_sheet, rules: pd.DataFrame | None = None) -> None:
     """xlsx: 汇总 (what the catalog's codes are read as, counts per problem), 目录问题 (each catalog
-    row's problems), 收件箱问题 (files outside any district folder). write_sheet is
-    warehouse/workbook.py's sheet writer."""
+    row's problems), 收件箱问题 (files outside any district folder), 名称规则 (the rules people's
+    answers made: warehouse/noise_rules.py rules_frame). write_sheet is warehouse/workbook.py's sheet
+    writer."""
     notes = [("说明", m) for m in catalog_findings.loc[catalog_findings["severity"] == "info", "message"]]
     of_catalog = ~catalog_findings["rule"].str.startswith("reference.")
     files = ", ".join(sorted(set(catalog_findings.loc[of_catalog, "source_file"].dropna()))) \
@@ -68,4 +69,6 @@ def write_staff_report(path: Path, catalog_findings: pd.DataFrame, inbox_finding
     reference = catalog_findings[of_reference].sort_values(["source_file", "row_number"])
     write_sheet(workbook, "参考数据问题", _people(reference, REFERENCE_LABELS), {"文件": 18, "问题说明": 60, "值": 30})
     write_sheet(workbook, "收件箱问题", _people(inbox_findings, INBOX_LABELS), {"文件": 40, "问题说明": 50, "修改建议": 40})
+    if rules is not None:
+        write_sheet(workbook, "名称规则", rules, {"核对过的名称": 50, "核对人": 20, "停用原因": 40})
     workbook.close()

@@ -54,6 +54,21 @@ CREATE TABLE IF NOT EXISTS core.aliases (
     decided_at  TIMESTAMP
 );
 
+-- Words people's answers proved noise (warehouse/noise_rules.py): a bracket, a word before or after
+-- a name; in force until retired by an answer against it or by staff.
+CREATE TABLE IF NOT EXISTS core.noise_rules (
+    kind            VARCHAR NOT NULL,   -- bracket, prefix, suffix
+    word            VARCHAR NOT NULL,
+    answers         INTEGER NOT NULL,   -- the agreeing answers it was made from
+    examples        VARCHAR,            -- names answered so, for people
+    decided_by      VARCHAR,            -- who gave those answers
+    created_at      TIMESTAMP NOT NULL,
+    retired_at      TIMESTAMP,
+    retired_by      VARCHAR,
+    retired_because VARCHAR,
+    PRIMARY KEY (kind, word)
+);
+
 -- People's answers to the review queue, one per distinct (name, code) pair (mulu review import).
 CREATE TABLE IF NOT EXISTS core.review_decisions (
     review_key   VARCHAR PRIMARY KEY,  -- the pair, as transforms/matching.py review_key() builds it
