@@ -120,14 +120,16 @@ class NoiseWords:
         return list(found.items())
 
     @cached_property
-    def _department_at_start(self) -> re.Pattern:
-        words = sorted(self.departments, key=len, reverse=True)  # the longest: 民政局 before 民政
-        return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+    def _department_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(word) for word in self.departments}))
 
     def _one_change(self, text: str, told_apart: frozenset[str]):
-        tag = self._department_at_start.match(text)
-        if tag and tag.group() not in told_apart:
-            yield text[tag.end():], f"去掉部门标注'{tag.group()}'"
+        # Every department word the name starts with, not only the longest: 公安办理… is 公安 + 办理…,
+        # though 公安办 is a department word too.
+        for length in self._department_lengths:
+            tag = text[:length]
+            if length < len(text) and tag in self.departments and tag not in told_apart:
+                yield text[length:], f"去掉部门标注'{tag}'"
         for word in self.prefixes:
             if word not in told_apart:
                 yield (text[len(word):], f"去掉'{word}'") if text.startswith(word) else (word + text, f"加上'{word}'")

@@ -98,3 +98,9 @@ def test_the_words_never_move_a_match_the_catalog_already_made():
     after = match([(n, "") for n in names])
     accepted = before["match_method"].isin(ACCEPTED_METHODS)
     assert (after.loc[accepted, "catalog_code"] == before.loc[accepted, "catalog_code"]).all()
+
+
+def test_a_department_tag_is_dropped_even_where_a_longer_department_word_starts_the_name():
+    items = CATALOG_ITEMS + [("370500013000", "办理往来台湾通行证其他签注")]
+    row = one("[公安]办理往来台湾通行证其他签注", items=items)  # 公安办 is a department word too
+    assert (row["catalog_code"], row["match_method"]) == ("370500013000", "name") and "'公安'" in row["evidence"]
