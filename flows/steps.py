@@ -97,11 +97,12 @@ def context_fingerprint(catalog_bytes: bytes, reference: Reference, con: duckdb.
                         options: RefreshOptions) -> str:
     """What a run's result depends on besides the inbox files: when it changes, every district is
     built again (warehouse/increments.py). People's review decisions count (each import that changes
-    one moves decided_at)."""
+    one moves decided_at), and so do the rules their answers made (made, retired or removed)."""
     digest = _with_reference_files(hashlib.sha256(hashlib.sha256(catalog_bytes).digest()), reference)
     decisions = con.sql("SELECT count(*), max(decided_at)::VARCHAR FROM core.review_decisions").fetchall()
+    rules = con.sql("SELECT kind, word, retired_at::VARCHAR FROM core.noise_rules ORDER BY ALL").fetchall()
     # READER_VERSION: files read again with new reading rules give their districts new rows
-    digest.update(repr((decisions, options.max_shrink, PIPELINE_VERSION, READER_VERSION)).encode())
+    digest.update(repr((decisions, rules, options.max_shrink, PIPELINE_VERSION, READER_VERSION)).encode())
     return digest.hexdigest()
 
 

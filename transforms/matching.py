@@ -1,8 +1,9 @@
 """Match distinct (name, code) pairs to the user's catalog: code → exact name → alias → family → noise.
 
 Precision first: nothing is accepted on a guess that may change the meaning. A name written
-exactly as one catalog item's name (verbatim, character for character) is that item, even where
-another item's name differs only in bracket width or nesting. Otherwise a name is accepted
+exactly as one catalog item's name (verbatim: character widths and surrounding spaces aside) is
+that item, even where another item's name differs only in bracket nesting, and even against a code
+of another item (the code gets a finding). Otherwise a name is accepted
 when it is the catalog's name (brackets aside that the catalog does not use to tell siblings
 apart: transforms/catalog_index.py), a registered alias of an item in the catalog, or differs from
 one only by noise (transforms/name_noise.py). A code is accepted when its item's name agrees.

@@ -51,3 +51,19 @@ def test_three_answers_make_a_rule_and_one_answer_against_retires_it(tmp_path, p
     third = night(paths)
     assert third[FOURTH][0] == "review", "the name the rule decided goes back to people"
     assert {name: third[name][1] for name in NAMES} == NAMES, "people's own answers stand"
+
+
+def test_a_rule_staff_remove_is_a_change_the_next_night_sees(tmp_path):
+    from flows.steps import RefreshOptions, context_fingerprint
+    from warehouse import db
+    from warehouse.reference import load_reference
+
+    con = db.connect(tmp_path / "mulu.duckdb")
+    reference = load_reference()
+    options = RefreshOptions(inbox=tmp_path, catalog=None, warehouse=tmp_path / "mulu.duckdb", out=tmp_path / "out")
+    before = context_fingerprint(b"catalog", reference, con, options)
+    con.execute("INSERT INTO core.noise_rules VALUES ('bracket', '一站通办', 3, '', '张三', now(), NULL, NULL, NULL)")
+    made = context_fingerprint(b"catalog", reference, con, options)
+    con.execute("UPDATE core.noise_rules SET retired_at = now(), retired_by = '李四', retired_because = '人工删除'")
+    removed = context_fingerprint(b"catalog", reference, con, options)
+    assert len({before, made, removed}) == 3
