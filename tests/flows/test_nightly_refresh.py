@@ -80,7 +80,7 @@ def test_published_files_open_in_real_readers(first_run):
     copies = [p for p in (out / "reports").iterdir() if p.is_dir()]
     assert copies and all(p.name.endswith("_修正稿") and any(p.rglob("*_修正稿.xlsx")) for p in copies)
     staff = openpyxl.load_workbook(out / "reports" / "目录问题.xlsx", read_only=True)
-    assert staff.sheetnames == ["汇总", "目录问题", "参考数据问题", "收件箱问题"]
+    assert staff.sheetnames == ["汇总", "目录问题", "参考数据问题", "收件箱问题", "名称规则"]
     report = openpyxl.load_workbook(out / "reports" / "市南区_一次告知.xlsx", read_only=True)
     assert report.sheetnames == ["汇总", "问题汇总", "问题清单", "站点覆盖"]
     coverage = list(report["站点覆盖"].iter_rows(values_only=True))
