@@ -80,10 +80,14 @@ class NoiseWords:
         def alternatives(words):
             return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
-        verbs = alternatives(HANDLING_VERBS)
-        unit = (f"(?:在|由|到)?(?:(?P<department>(?:{alternatives(self.departments)})+)(?:{verbs})*"
-                f"|(?:(?:{alternatives(self.places)})级?)+(?:{verbs})*|(?:{verbs})+)")
-        return re.compile(f"{unit}(?:[、,，]?{unit.replace('?P<department>', '')})*")  # 镇街受理、区级代办
+        verbs, departments, places = (alternatives(words) for words in (HANDLING_VERBS, self.departments, self.places))
+
+        def unit(department_group: str) -> str:  # one place, department or verb phrase
+            return (f"(?:在|由|到)?(?:({department_group}(?:{departments})+)(?:{verbs})*"
+                    f"|(?:(?:{places})级?)+(?:{verbs})*|(?:{verbs})+)")
+
+        # The first phrase tells the kind; more may follow (镇街受理、区级代办).
+        return re.compile(f"{unit('?P<department>')}(?:[、,，]?{unit('?:')})*")
 
     def bracket_kind(self, text: str) -> str | None:
         """'place' or 'department' when a bracket's words say only where or by whom, else None."""

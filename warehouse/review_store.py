@@ -13,34 +13,20 @@ import pandas as pd
 import xlsxwriter
 
 from transforms.name_identity import alias_key
-from transforms.noise_words import RULE_MARK
 from transforms.review import CHOICES, DECISION_COLUMN, KEY_COLUMN, Decision, review_sheet
 from warehouse.db import transaction
 from warehouse.workbook import WORKBOOK_OPTIONS
 
 
-# Names a rule from people's answers decided (warehouse/noise_rules.py) and nobody answered: listed
-# after the queue for checking; a blank 决定 accepts them, another answer retires the rule.
-RULE_DECIDED_SQL = f"""
-SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY source_file, row_number) AS raw_name,
-       any_value(basic_code) AS basic_code, any_value(match_method) AS match_method, max(match_score) AS best_score,
-       any_value(candidates) AS candidates,
-       any_value(match_evidence) || '（按人工核对规则自动确定；无误请留空，不对请选择其他决定）' AS match_evidence,
-       count(*) AS row_count, count(DISTINCT district) AS district_count,
-       string_agg(DISTINCT district, '、' ORDER BY district) AS districts,
-       string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files,
-       array_to_string(list(source_file || ' 第' || row_number || '行' ORDER BY source_file, row_number)[1:10], '；')
-           AS locations
-FROM core.site_items
-WHERE match_evidence LIKE '%{RULE_MARK}%' AND review_key NOT IN (SELECT review_key FROM core.review_decisions)
-GROUP BY review_key"""
+RULE_CHECK_HINT = "（按人工核对规则自动确定；无误请留空，不对请选择其他决定）"
 
 
 def review_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The review sheet: the queue (review_queue), then the names people's rules decided, to check."""
-    queue = pd.concat([con.sql("SELECT * FROM review_queue ORDER BY row_count DESC, review_key").df(),
-                       con.sql(f"SELECT * FROM ({RULE_DECIDED_SQL}) ORDER BY row_count DESC, review_key").df()],
-                      ignore_index=True)
+    """The review sheet: the queue, then the names a rule from people's answers decided, to check (a
+    blank 决定 accepts them, another answer retires the rule): the view pairs_to_check."""
+    queue = con.sql("SELECT * EXCLUDE (checked_for), checked_for = 'rule' AS by_rule FROM pairs_to_check "
+                    "ORDER BY by_rule, row_count DESC, review_key").df()
+    queue.loc[queue["by_rule"], "match_evidence"] += RULE_CHECK_HINT
     catalog = con.sql("SELECT * FROM core.catalog_items").df()
     return review_sheet(queue, catalog)
 

@@ -18,9 +18,12 @@ WHERE district IS NULL
 UNION ALL BY NAME
 SELECT * FROM core.site_items_held;
 
--- Waiting for people: every pair still to review, and pairs without a candidate nobody answered yet.
-CREATE OR REPLACE VIEW main.review_queue AS
-SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY source_file, row_number) AS raw_name,
+-- Pairs for people to look at: 'queue', every pair still to review and pairs without a candidate
+-- nobody answered yet; 'rule', pairs a rule from people's answers decided (人工核对规则 in the
+-- evidence: transforms/noise_words.py RULE_MARK) that nobody answered, listed for checking.
+CREATE OR REPLACE VIEW main.pairs_to_check AS
+SELECT review_key, checked_for, any_value(name_key) AS name_key,
+       any_value(raw_name ORDER BY source_file, row_number) AS raw_name,
        any_value(basic_code) AS basic_code,
        any_value(match_method) AS match_method,
        max(match_score) AS best_score,
@@ -32,10 +35,17 @@ SELECT review_key, any_value(name_key) AS name_key, any_value(raw_name ORDER BY 
        string_agg(DISTINCT source_file, '；' ORDER BY source_file) AS source_files,
        array_to_string(list(source_file || ' 第' || row_number || '行' ORDER BY source_file, row_number)[1:10], '；')
            AS locations
-FROM core.site_items
-WHERE match_method = 'review'
-   OR (match_method = 'none' AND review_key NOT IN (SELECT review_key FROM core.review_decisions))
-GROUP BY review_key;
+FROM (SELECT *, CASE WHEN match_method = 'review' THEN 'queue'
+                     WHEN review_key IN (SELECT review_key FROM core.review_decisions) THEN NULL
+                     WHEN match_method = 'none' THEN 'queue'
+                     WHEN match_evidence LIKE '%人工核对规则%' THEN 'rule' END AS checked_for
+      FROM core.site_items)
+WHERE checked_for IS NOT NULL
+GROUP BY review_key, checked_for;
+
+-- Waiting for people: every pair still to review, and pairs without a candidate nobody answered yet.
+CREATE OR REPLACE VIEW main.review_queue AS
+SELECT * EXCLUDE (checked_for) FROM main.pairs_to_check WHERE checked_for = 'queue';
 
 CREATE OR REPLACE VIEW main.runs AS SELECT * FROM audit.runs;
 
